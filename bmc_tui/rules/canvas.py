@@ -1,0 +1,207 @@
+"""Rules of the Business Model Canvas: every block filled, every block linked to its neighbours."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..model import BLOCK_TITLES, BLOCKS
+from .base import Context, Hit, Rule, name
+
+
+def block_empty(ctx: Context) -> Iterator[Hit]:
+    for block in BLOCKS:
+        if not ctx.session.canvas.block(block):
+            yield Hit((block,), f"{BLOCK_TITLES[block]} is still empty.", target=block)
+
+
+def _segments_not_linked_by(kind: str, message: str) -> Callable[[Context], Iterator[Hit]]:
+    def check(ctx: Context) -> Iterator[Hit]:
+        linked = ctx.linked_by(kind, "segments")
+        for segment in ctx.items("customer_segments"):
+            if segment.id not in linked:
+                yield Hit((segment.id,), message.format(name(segment)), target=segment.id)
+
+    return check
+
+
+def value_without_segment(ctx: Context) -> Iterator[Hit]:
+    for value in ctx.items("value_propositions"):
+        if not ctx.links("value_propositions", value, "segments"):
+            yield Hit(
+                (value.id,),
+                f"Value proposition {name(value)} is not linked to a customer segment it serves.",
+                target=value.id,
+            )
+
+
+def value_without_activity(ctx: Context) -> Iterator[Hit]:
+    delivered = ctx.linked_by("key_activities", "value_propositions")
+    for value in ctx.items("value_propositions"):
+        if value.id not in delivered:
+            yield Hit(
+                (value.id,),
+                f"No key activity creates value proposition {name(value)}.",
+                target=value.id,
+            )
+
+
+def activity_without_resource(ctx: Context) -> Iterator[Hit]:
+    for activity in ctx.items("key_activities"):
+        if not ctx.links("key_activities", activity, "resources"):
+            yield Hit(
+                (activity.id,),
+                f"Key activity {name(activity)} is not linked to the key resources it needs.",
+                target=activity.id,
+            )
+
+
+def resource_unused(ctx: Context) -> Iterator[Hit]:
+    used = ctx.linked_by("key_activities", "resources")
+    for resource in ctx.items("key_resources"):
+        if resource.id not in used:
+            yield Hit(
+                (resource.id,),
+                f"No key activity uses key resource {name(resource)}.",
+                target=resource.id,
+            )
+
+
+def partner_idle(ctx: Context) -> Iterator[Hit]:
+    for partner in ctx.items("key_partnerships"):
+        if not ctx.links("key_partnerships", partner, "supplies"):
+            yield Hit(
+                (partner.id,),
+                f"Key partner {name(partner)} is not linked to a resource or activity it supplies.",
+                target=partner.id,
+            )
+
+
+def uncosted(ctx: Context) -> Iterator[Hit]:
+    drivers = ctx.linked_by("cost_structure", "drivers")
+    for kind, label in (("key_activities", "Key activity"), ("key_resources", "Key resource")):
+        for item in ctx.items(kind):
+            if item.id not in drivers:
+                yield Hit(
+                    (item.id,),
+                    f"{label} {name(item)} drives no cost in the cost structure.",
+                    target=item.id,
+                )
+
+
+def revenue_cost_gap(ctx: Context) -> Iterator[Hit]:
+    revenue = bool(ctx.session.canvas.revenue_streams)
+    costs = bool(ctx.session.canvas.cost_structure)
+    if revenue != costs:
+        has, lacks = ("revenue streams", "costs") if revenue else ("costs", "revenue streams")
+        yield Hit(
+            (),
+            f"The canvas lists {has} but no {lacks}.",
+            target="cost_structure" if revenue else "revenue_streams",
+        )
+
+
+RULES = (
+    Rule(
+        "canvas.block-empty",
+        "info",
+        "canvas",
+        "a canvas block has no item",
+        "The nine blocks describe one model together; an empty block is a question not yet "
+        "answered.",
+        block_empty,
+    ),
+    Rule(
+        "canvas.segment-without-value",
+        "warning",
+        "canvas",
+        "no value proposition serves the segment",
+        "Each customer segment needs a value proposition made for its needs.",
+        _segments_not_linked_by(
+            "value_propositions", "No value proposition is made for customer segment {}."
+        ),
+    ),
+    Rule(
+        "canvas.value-without-segment",
+        "warning",
+        "canvas",
+        "a value proposition serves no segment",
+        "A value proposition answers what specific segments need; it has to say which.",
+        value_without_segment,
+    ),
+    Rule(
+        "canvas.segment-unreached",
+        "warning",
+        "canvas",
+        "no channel reaches the segment",
+        "Channels are the way value gets to each segment; without one it never arrives.",
+        _segments_not_linked_by("channels", "No channel reaches customer segment {}."),
+    ),
+    Rule(
+        "canvas.segment-without-relationship",
+        "warning",
+        "canvas",
+        "no customer relationship covers the segment",
+        "The kind of relationship depends on the segment; each one needs its own.",
+        _segments_not_linked_by(
+            "customer_relationships", "No customer relationship is set up for customer segment {}."
+        ),
+    ),
+    Rule(
+        "canvas.segment-without-revenue",
+        "info",
+        "canvas",
+        "no revenue stream comes from the segment",
+        "Segments differ in what they pay for and how; say what each one brings in.",
+        _segments_not_linked_by(
+            "revenue_streams", "No revenue stream comes from customer segment {}."
+        ),
+    ),
+    Rule(
+        "canvas.value-without-activity",
+        "warning",
+        "canvas",
+        "no key activity creates the value",
+        "The promise of a value proposition is kept by the activities that create it.",
+        value_without_activity,
+    ),
+    Rule(
+        "canvas.activity-without-resource",
+        "warning",
+        "canvas",
+        "a key activity uses no resource",
+        "Every activity runs on resources: people, assets, know-how, money.",
+        activity_without_resource,
+    ),
+    Rule(
+        "canvas.resource-unused",
+        "warning",
+        "canvas",
+        "no key activity uses the resource",
+        "A resource that no activity puts to work is a cost with no purpose.",
+        resource_unused,
+    ),
+    Rule(
+        "canvas.partner-idle",
+        "warning",
+        "canvas",
+        "a partnership supplies nothing",
+        "Partners are there to supply resources or carry out activities for the model.",
+        partner_idle,
+    ),
+    Rule(
+        "canvas.uncosted",
+        "info",
+        "canvas",
+        "an activity or resource drives no cost",
+        "Resources and activities are what the cost structure is made of.",
+        uncosted,
+    ),
+    Rule(
+        "canvas.revenue-cost-gap",
+        "warning",
+        "canvas",
+        "revenue without costs, or costs without revenue",
+        "Revenue and costs only make sense side by side: one without the other hides the margin.",
+        revenue_cost_gap,
+    ),
+)

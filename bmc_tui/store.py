@@ -1,0 +1,362 @@
+"""The sessions folder: listing, reading, creating and safely saving session files.
+
+Saving is atomic (temp file in the same folder, fsync, ``os.replace``, fsync of the
+folder) and keeps the version it replaces as ``<id>.toml.bak``. Two safeguards keep two
+writers off one file: an advisory ``flock`` held while a session is open for writing (the
+kernel drops it when the process dies, so a crashed app never leaves a stale lock), and a
+check on save that the file on disk is still the one this process last read or wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codec import NewerVersionError, SessionFormatError, dump_toml, is_valid_session_id, parse_toml
+from .model import Session, utc_now
+
+try:  # POSIX only; elsewhere sessions are not locked, the on-save check still applies.
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+ENV_SESSIONS = "BMC_TUI_SESSIONS"
+DEFAULT_SESSIONS_DIR = "sessions"
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+class StoreError(Exception):
+    """A one-line, user-facing error that names the file or folder concerned."""
+
+
+class ConflictError(StoreError):
+    """The file changed on disk since this process read it; saving would overwrite it."""
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def slugify(title: str) -> str:
+    """A session id made from a title: ascii, lowercase, dashes; never empty."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    slug = slug[:64].rstrip("-")
+    return slug or "session"
+
+
+def resolve_sessions_dir(option: str | os.PathLike[str] | None = None) -> Path:
+    """`--sessions-dir` wins, then $BMC_TUI_SESSIONS, then ./sessions."""
+    if option:
+        return Path(option)
+    return Path(os.environ.get(ENV_SESSIONS) or DEFAULT_SESSIONS_DIR)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One `*.toml` file of the folder: its session, or why it could not be read."""
+
+    path: Path
+    session: Session | None = None
+    error: str | None = None
+    mtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class _DiskState:
+    digest: str
+    stat: tuple[int, int, int]
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@dataclass
+class Handle:
+    """An open session: where it lives, and whether (and why not) this process may write it."""
+
+    path: Path
+    session: Session
+    read_only: str | None = None
+    _disk: _DiskState | None = field(default=None, repr=False)
+    _lock_fd: int | None = field(default=None, repr=False)
+
+    @property
+    def writable(self) -> bool:
+        return self.read_only is None
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result]:
+    try:
+        with path.open("rb") as handle:
+            st = os.fstat(handle.fileno())
+            if st.st_size > MAX_FILE_BYTES:
+                raise StoreError(
+                    f"{path}: the file is too large to be a session ({st.st_size} bytes)"
+                )
+            return handle.read(), st
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a session file") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read: {_reason(error)}") from None
+
+
+def format_error(path: Path | str, error: SessionFormatError) -> str:
+    where = f"{path}"
+    if error.line is not None and "line" not in error.detail:
+        where += f":{error.line}"
+    return f"{where}: {error}"
+
+
+def load_session(path: Path, *, allow_newer: bool = False) -> Session:
+    """Read one session file, or raise StoreError with a one-line message."""
+    data, _ = read_file(path)
+    try:
+        return parse_toml(data, allow_newer=allow_newer)
+    except SessionFormatError as error:
+        raise StoreError(format_error(path, error)) from None
+
+
+class Store:
+    """One sessions folder. Holds no global state: many stores may exist side by side."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # -- naming ----------------------------------------------------------------------
+
+    def path_for(self, session_id: str) -> Path:
+        """The file of a session id; refuses any id that could name a path elsewhere."""
+        if not is_valid_session_id(session_id):
+            raise StoreError(
+                f'"{session_id}" is not a session id (lowercase letters, digits and "-", '
+                "at most 64 characters)"
+            )
+        return self.root / f"{session_id}.toml"
+
+    def unique_id(self, title: str) -> str:
+        base = slugify(title)
+        candidate, n = base, 1
+        while (self.root / f"{candidate}.toml").exists():
+            n += 1
+            suffix = f"-{n}"
+            candidate = base[: 64 - len(suffix)].rstrip("-") + suffix
+        return candidate
+
+    def locate(self, ref: str) -> Path:
+        """A session given as an id in this folder, or as a path to a file."""
+        if is_valid_session_id(ref) and not Path(ref).exists():
+            return self.path_for(ref)
+        path = Path(ref)
+        if path.suffix != ".toml" and is_valid_session_id(ref):
+            return self.path_for(ref)
+        return path
+
+    # -- listing ---------------------------------------------------------------------
+
+    def list(self) -> list[Listing]:
+        if not self.root.exists():
+            raise StoreError(f"{self.root}: no such sessions folder")
+        if not self.root.is_dir():
+            raise StoreError(f"{self.root}: not a folder")
+        try:
+            paths = sorted(p for p in self.root.glob("*.toml") if not p.name.startswith("."))
+        except OSError as error:
+            raise StoreError(f"{self.root}: cannot list: {_reason(error)}") from None
+        listings = []
+        for path in paths:
+            try:
+                mtime = path.stat().st_mtime
+                listings.append(Listing(path, load_session(path, allow_newer=True), mtime=mtime))
+            except (StoreError, OSError) as error:
+                listings.append(Listing(path, error=str(error)))
+        return listings
+
+    # -- opening ---------------------------------------------------------------------
+
+    def open(self, path: Path, *, write: bool = True) -> Handle:
+        """Open a session; for writing, take its lock or fall back to read-only with a reason."""
+        data, st = read_file(path)
+        try:
+            session = parse_toml(data)
+            newer = None
+        except NewerVersionError as error:
+            try:
+                session = parse_toml(data, allow_newer=True)
+            except SessionFormatError as inner:
+                raise StoreError(format_error(path, inner)) from None
+            newer = f"{path.name} was written by a newer bmc-tui ({error.detail.split(' was')[0]})"
+        except SessionFormatError as error:
+            raise StoreError(format_error(path, error)) from None
+        handle = Handle(
+            path, session, _disk=_DiskState(hashlib.sha256(data).hexdigest(), _stat_key(st))
+        )
+        if newer:
+            handle.read_only = newer + "; it is shown read-only"
+        elif write:
+            handle.read_only = self._lock(handle)
+        else:
+            handle.read_only = "opened read-only"
+        return handle
+
+    def create(
+        self, title: str, session_id: str | None = None, template: Session | None = None
+    ) -> Handle:
+        """Make a new session file (from a template session, if given) and open it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"{self.root}: cannot create the sessions folder: {_reason(error)}"
+            ) from None
+        session_id = session_id or self.unique_id(title)
+        path = self.path_for(session_id)
+        if path.exists():
+            raise StoreError(f"{path}: a session with this id already exists")
+        if template is not None:
+            import copy
+
+            session = copy.deepcopy(template)
+            now = utc_now()
+            session.id, session.title, session.created, session.updated = (
+                session_id,
+                title,
+                now,
+                now,
+            )
+            session.step = session.step or "social"
+        else:
+            session = Session.new(session_id, title)
+        handle = Handle(path, session)
+        self._write(handle, exclusive=True)
+        handle.read_only = self._lock(handle)
+        return handle
+
+    def _lock(self, handle: Handle) -> str | None:
+        if fcntl is None:
+            return None
+        lock_path = handle.path.with_name(f".{handle.path.name}.lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            return f"cannot lock {handle.path.name} ({_reason(error)}); it is shown read-only"
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return f"{handle.path.name} is open in another bmc-tui; it is shown read-only"
+        handle._lock_fd = fd
+        return None
+
+    def close(self, handle: Handle) -> None:
+        if handle._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(handle._lock_fd)  # closing the descriptor drops the flock
+            handle._lock_fd = None
+
+    # -- saving ----------------------------------------------------------------------
+
+    def changed_on_disk(self, handle: Handle) -> bool:
+        """Whether another writer replaced the file since this handle last read or wrote it."""
+        if handle._disk is None:
+            return handle.path.exists()
+        try:
+            st = handle.path.stat()
+        except FileNotFoundError:
+            return True
+        if _stat_key(st) == handle._disk.stat:
+            return False
+        try:
+            data = handle.path.read_bytes()
+        except OSError:
+            return True
+        return hashlib.sha256(data).hexdigest() != handle._disk.digest
+
+    def save(self, handle: Handle, *, touch: bool = True) -> None:
+        """Write the session atomically; refuse when read-only or changed by someone else."""
+        if handle.read_only:
+            raise StoreError(f"{handle.path}: not saved: {handle.read_only}")
+        if self.changed_on_disk(handle):
+            raise ConflictError(
+                f"{handle.path}: not saved: the file was changed by another program since it "
+                "was opened; reopen it to see those changes"
+            )
+        if touch:
+            handle.session.updated = utc_now()
+        self._write(handle)
+
+    def _write(self, handle: Handle, *, exclusive: bool = False) -> None:
+        path = handle.path
+        data = dump_toml(handle.session).encode("utf-8")
+        folder = path.parent
+        tmp_name: str | None = None
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.chmod(tmp_name, 0o644)
+            if exclusive:
+                # A new session must never replace a file that appeared meanwhile.
+                os.link(tmp_name, path)
+                os.unlink(tmp_name)
+            else:
+                self._keep_backup(path)
+                os.replace(tmp_name, path)
+            tmp_name = None
+            _fsync_dir(folder)
+            st = path.stat()
+        except FileExistsError:
+            raise StoreError(f"{path}: a session with this id already exists") from None
+        except OSError as error:
+            hint = " (the disk is full)" if error.errno == errno.ENOSPC else ""
+            raise StoreError(f"{path}: could not save: {_reason(error)}{hint}") from None
+        finally:
+            if tmp_name is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp_name)
+        handle._disk = _DiskState(hashlib.sha256(data).hexdigest(), _stat_key(st))
+
+    @staticmethod
+    def _keep_backup(path: Path) -> None:
+        """Keep the version about to be replaced as `<name>.bak` (a hard link: no copy)."""
+        if not path.exists():
+            return
+        backup = path.with_name(path.name + ".bak")
+        staging = path.with_name(f".{path.name}.bak.tmp")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(staging)
+        try:
+            os.link(path, staging)
+        except OSError:
+            # No hard links on this file system: fall back to a copy.
+            staging.write_bytes(path.read_bytes())
+        os.replace(staging, backup)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

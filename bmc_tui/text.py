@@ -1,0 +1,42 @@
+"""Making participant text safe to show: no raw control characters, no escape sequences.
+
+Answers come from pastes, hand-edited files and SSH clients; any of them may carry ANSI
+escapes or C0/C1 control characters that would rewrite another person's terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-initiated sequences (CSI, OSC, and two-byte escapes) first, so their parameters go
+# with them, then any remaining C0/C1 control character and DEL.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL / ST
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_NO_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
+    """Remove escape sequences and control characters; keep tabs and (optionally) newlines."""
+    text = _ESCAPES.sub("", text)
+    if keep_newlines:
+        return _CONTROLS.sub("", text)
+    return _CONTROLS_NO_NEWLINE.sub(" ", text.replace("\t", " "))
+
+
+def one_line(text: str, limit: int | None = 60) -> str:
+    """Text for a single line: controls removed, whitespace folded, cut at `limit` chars."""
+    text = _SPACES.sub(" ", strip_controls(text, keep_newlines=False)).strip()
+    if limit is not None and len(text) > limit:
+        return text[: max(limit - 1, 1)].rstrip() + "…"
+    return text
+
+
+def is_blank(value: str | None) -> bool:
+    """The spec's "absent or blank": None, empty, or whitespace only."""
+    return value is None or not value.strip()
