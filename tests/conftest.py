@@ -1,0 +1,16 @@
+"""Shared fixtures: every test gets its own sessions folder under tmp_path, never ./sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    monkeypatch.setenv("BMC_TUI_SESSIONS", str(folder))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return folder
