@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     opener.add_argument("session", metavar="ID|PATH")
     opener.add_argument("--read-only", action="store_true", help="never write the file")
+    # Used by `bmc-tui serve` for each participant: one session, no way to reach the others.
+    opener.add_argument("--participant", action="store_true", help=argparse.SUPPRESS)
 
     export = sub.add_parser(
         "export",
@@ -195,6 +197,7 @@ def _open_tui(
         sessions_dir=sessions_dir,
         session_path=session_path,
         read_only=read_only,
+        participant=getattr(args, "participant", False),
         timebox=getattr(args, "timebox", None),
         theme=getattr(args, "theme", None),
     )
