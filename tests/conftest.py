@@ -13,4 +13,6 @@ def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("BMC_TUI_SESSIONS", str(folder))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # Theme preferences go to a tmp config folder, never the developer's own.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     return folder
