@@ -52,7 +52,11 @@ def program_without_goal(ctx: Context) -> Iterator[Hit]:
 
 def served_goals(ctx: Context) -> set[str]:
     """Goals some plan item works toward, directly or through one of its programs."""
-    programs = {p.id: ctx.links("programs", p, "goals") for p in ctx.session.strategy.programs}
+    # Two programs may share an id (a `link.duplicate-id` error); a link to that id reaches
+    # both, so their goals are pooled rather than the last one winning.
+    programs: dict[str, set[str]] = {}
+    for program in ctx.session.strategy.programs:
+        programs.setdefault(program.id, set()).update(ctx.links("programs", program, "goals"))
     served: set[str] = set()
     for item in ctx.session.plan:
         served.update(ctx.links("plan", item, "goals"))
