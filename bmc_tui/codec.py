@@ -38,16 +38,25 @@ from .model import (
 
 _ID_RE = re.compile(ID_PATTERN)
 _TOML_LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    """Control characters as visible escapes: the message quotes file content verbatim."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class SessionFormatError(ValueError):
-    """The document is not a readable session. `key` is the dotted path, when known."""
+    """The document is not a readable session. `key` is the dotted path, when known.
+
+    The message is always one printable line, even when it quotes a bad value or key.
+    """
 
     def __init__(self, message: str, key: str | None = None, line: int | None = None) -> None:
         self.key = key
         self.line = line
-        self.detail = message
-        super().__init__(f"{key}: {message}" if key else message)
+        self.detail = _printable(message)
+        super().__init__(f"{_printable(key)}: {self.detail}" if key else self.detail)
 
 
 class NewerVersionError(SessionFormatError):
@@ -341,6 +350,9 @@ def parse_toml(data: bytes, *, allow_newer: bool = False) -> Session:
         ) from None
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        # tomllib recurses per nested array or inline table: a hostile file can exhaust it.
+        raise SessionFormatError("invalid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_LINE_RE.search(message)
