@@ -1,0 +1,632 @@
+"""Every change to a session goes through :class:`Editor`: one tested place for the rules of
+editing, with undo and redo, independent of any UI.
+
+What the editor guarantees, whatever the UI asks:
+
+* it never writes a dangling link (a link must name an existing item of an allowed kind),
+  and deleting an item removes every link to it in the same undo step;
+* new ids are readable (``cs-ferry-commuters``) and unique in the session, and an id never
+  changes when the text does, so links survive renaming;
+* text is stored as typed, minus control characters and escape sequences (which could
+  rewrite another participant's terminal), and capped at :data:`MAX_TEXT_CHARS`;
+* a ``set_*`` call that changes nothing is a no-op: no revision, no undo step.
+
+Undo is snapshot-based: before a change the whole session is deep-copied. Typing would make
+that expensive, so consecutive edits of one text (same item and field, same answer, same
+strategy field) form a *burst* that shares the snapshot taken at its first keystroke and is
+undone in one step; :meth:`Editor.seal` ends a burst (the UI calls it when focus leaves a
+field). Undo and redo swap whole sub-objects into the live :class:`Session` object, so the
+session object itself stays the same (a store handle holding it stays valid) but item
+objects taken from it before an undo are stale: look items up again by id afterwards.
+
+``step`` (where the user is in the workshop) is bookkeeping, not content: setting it bumps
+the revision so it gets saved, but it is not an undo step, and undo never moves the user.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any, Final
+
+from .model import (
+    FITNESS_KEYS,
+    FOCUSES,
+    KINDS,
+    LINK_SCHEMA,
+    PRACTICE_KINDS,
+    PRINCIPLES,
+    PROBLEMS,
+    PURPOSES,
+    STEPS,
+    Goal,
+    Item,
+    KeyDate,
+    PlanItem,
+    Practice,
+    Session,
+)
+from .store import slugify
+from .text import one_line, strip_controls
+
+# One text field may hold at most this many characters: enough for any real answer, and it
+# keeps an accidental paste of a whole document from bloating the session file.
+MAX_TEXT_CHARS: Final = 10_000
+# The slug part of a generated id; longer titles are cut at a word boundary where possible.
+MAX_SLUG_CHARS: Final = 30
+DEFAULT_HISTORY: Final = 200
+
+ID_PREFIXES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "customer_segments": "cs",
+        "value_propositions": "vp",
+        "channels": "ch",
+        "customer_relationships": "cr",
+        "revenue_streams": "rs",
+        "key_activities": "ka",
+        "key_resources": "kr",
+        "key_partnerships": "kp",
+        "cost_structure": "cost",
+        "practices": "pr",
+        "goals": "g",
+        "markets": "m",
+        "programs": "prog",
+        "messages": "msg",
+        "pinches": "pinch",
+        "policies": "pol",
+        "dates": "d",
+        "plan": "a",
+    }
+)
+
+# Singular, lower-case names for messages ("Add customer segment").
+NOUNS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "customer_segments": "customer segment",
+        "value_propositions": "value proposition",
+        "channels": "channel",
+        "customer_relationships": "customer relationship",
+        "revenue_streams": "revenue stream",
+        "key_activities": "key activity",
+        "key_resources": "key resource",
+        "key_partnerships": "key partnership",
+        "cost_structure": "cost",
+        "practices": "core practice",
+        "goals": "goal",
+        "markets": "focus market",
+        "programs": "program",
+        "messages": "core message",
+        "pinches": "resource pinch",
+        "policies": "efficiency policy",
+        "dates": "key date",
+        "plan": "plan item",
+    }
+)
+
+_KIND_CLASS: Final[Mapping[str, type[Item]]] = MappingProxyType(
+    {"practices": Practice, "goals": Goal, "dates": KeyDate, "plan": PlanItem}
+)
+
+# What a scalar field accepts. A tuple is a list of choices (or None).
+_TEXT: Final = "text"  # str or None
+_TITLE: Final = "title"  # str, never None
+_BOOL: Final = "bool"  # bool or None
+_FLAG: Final = "flag"  # bool; None means False
+_DATE: Final = "date"  # date (or an ISO string) or None
+_DAY: Final = "day"  # date (or an ISO string), never None
+_NUMBER: Final = "number"  # finite int/float or None
+_NAMES: Final = "names"  # list of str or None
+Spec = str | tuple[str, ...]
+
+# Fields typed into an input: consecutive edits of one of them coalesce into one undo step.
+# Choices and yes/no answers are single decisions and always get their own step.
+_TYPED: Final = frozenset({_TEXT, _TITLE, _DATE, _DAY, _NUMBER, _NAMES})
+
+_ITEM_FIELDS: Final[Mapping[str, Mapping[str, Spec]]] = MappingProxyType(
+    {
+        "practices": MappingProxyType(
+            {
+                "kind": PRACTICE_KINDS,
+                "improves": _BOOL,
+                "long_term_value": _BOOL,
+                "kept": _FLAG,
+            }
+        ),
+        "goals": MappingProxyType({"metric": _TEXT, "target": _TEXT}),
+        "dates": MappingProxyType({"date": _DAY}),
+        "plan": MappingProxyType(
+            {
+                "purpose": PURPOSES,
+                "start": _DATE,
+                "end": _DATE,
+                "owner": _TEXT,
+                "budget": _NUMBER,
+                "kpi": _TEXT,
+                "target": _TEXT,
+            }
+        ),
+    }
+)
+_SESSION_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType(
+    {"title": _TITLE, "facilitator": _TEXT, "participants": _NAMES, "step": STEPS}
+)
+_STRATEGY_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType(
+    {
+        "start": _DATE,
+        "end": _DATE,
+        "vision": _TEXT,
+        "transformation": _TEXT,
+        "focus": FOCUSES,
+        "budget": _TEXT,
+    }
+)
+_NO_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType({})
+
+
+class EditError(ValueError):
+    """A value the session cannot take. The message is written for people."""
+
+
+class UnknownName(KeyError):
+    """An unknown kind, item id, field or key. The message is written for people."""
+
+    def __str__(self) -> str:
+        # KeyError would show the repr of the message, quotes and all.
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """One link that points at an item."""
+
+    kind: str  # kind of the item holding the link (e.g. "value_propositions", "plan")
+    item_id: str
+    field: str  # the link field (e.g. "segments")
+
+
+@dataclass
+class _Step:
+    state: Session  # the whole session as it was on the other side of this step
+    description: str
+
+
+# -- values --------------------------------------------------------------------------
+
+
+def clean_text(value: Any, what: str = "text") -> str:
+    """A text as it is stored: controls and escapes removed, at most MAX_TEXT_CHARS."""
+    if not isinstance(value, str):
+        raise EditError(f"{what} must be text, not {type(value).__name__}")
+    return strip_controls(value)[:MAX_TEXT_CHARS]
+
+
+def _as_date(value: Any, what: str) -> date:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise EditError(f"{what}: “{one_line(value, 20)}” is not a date (YYYY-MM-DD)") from None
+    # datetime is a date too, but the file format only has local dates here.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise EditError(f"{what} must be a date, not {type(value).__name__}")
+    return value
+
+
+def _coerce(spec: Spec, value: Any, what: str) -> Any:
+    """The value to store for a field of `spec`, or EditError saying why it cannot be."""
+    if isinstance(spec, tuple):
+        if value is None or value in spec:
+            return value
+        listed = ", ".join(f"“{choice}”" for choice in spec)
+        raise EditError(f"{what} must be one of {listed} (or nothing), not {value!r}")
+    if spec == _FLAG and value is None:
+        value = False
+    if value is None:
+        if spec in (_TITLE, _DAY):
+            raise EditError(f"{what} cannot be empty")
+        return None
+    if spec in (_TEXT, _TITLE):
+        return clean_text(value, what)
+    if spec in (_BOOL, _FLAG):
+        if not isinstance(value, bool):
+            raise EditError(f"{what} must be yes or no (True/False), not {value!r}")
+        return value
+    if spec in (_DATE, _DAY):
+        return _as_date(value, what)
+    if spec == _NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise EditError(f"{what} must be a number, not {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise EditError(f"{what} must be a finite number")
+        return value
+    if spec == _NAMES:
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            raise EditError(f"{what} must be a list of names")
+        return [clean_text(name, what) for name in value]
+    raise AssertionError(f"unknown field spec {spec!r}")  # pragma: no cover
+
+
+def _same(old: Any, new: Any) -> bool:
+    # 1 == 1.0 == True, but the file would change from one to the other.
+    return type(old) is type(new) and old == new
+
+
+def _slug(text: str) -> str:
+    """The slug of a text, "" when it has nothing to slug (slugify itself never says "")."""
+    # slugify falls back to "session" for an empty slug; a fixed lead word avoids that.
+    slug = slugify("x-" + text)[2:]
+    if len(slug) > MAX_SLUG_CHARS:
+        head = slug[: MAX_SLUG_CHARS + 1]
+        cut = head.rfind("-")
+        slug = head[:cut] if cut >= MAX_SLUG_CHARS // 2 else slug[:MAX_SLUG_CHARS]
+    return slug.rstrip("-")
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in LINK_SCHEMA:
+        raise UnknownName(f"“{kind}” is not a kind of item (one of: {', '.join(KINDS)})")
+
+
+def _name(kind: str, item: Item) -> str:
+    label = one_line(item.text, 40)
+    return f"“{label}”" if label else f"an empty {NOUNS[kind]}"
+
+
+def _dedupe(ids: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+# -- the editor ----------------------------------------------------------------------
+
+
+class Editor:
+    """Changes one session in place, with undo/redo. `revision` moves on every change."""
+
+    def __init__(self, session: Session, *, history: int = DEFAULT_HISTORY) -> None:
+        if history < 0:
+            raise ValueError("history must be 0 or more")
+        self.session = session
+        self.revision = 0
+        self._keep = history
+        self._undo: deque[_Step] = deque(maxlen=history)
+        self._redo: list[_Step] = []
+        self._burst: tuple[str, ...] | None = None
+
+    # -- undo ------------------------------------------------------------------------
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def undo_description(self) -> str | None:
+        """What undo would undo ("Delete “Commuters”"), for a menu or a hint."""
+        return self._undo[-1].description if self._undo else None
+
+    @property
+    def redo_description(self) -> str | None:
+        return self._redo[-1].description if self._redo else None
+
+    def seal(self) -> None:
+        """End the current typing burst: the next edit starts a new undo step."""
+        self._burst = None
+
+    def undo(self) -> str | None:
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        self._redo.append(_Step(self._swap(step.state), step.description))
+        self._burst = None
+        self.revision += 1
+        return step.description
+
+    def redo(self) -> str | None:
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        self._undo.append(_Step(self._swap(step.state), step.description))
+        self._burst = None
+        self.revision += 1
+        return step.description
+
+    def _swap(self, state: Session) -> Session:
+        """Put `state` into the live session; return what was there (no copy needed)."""
+        live = self.session
+        current = copy.copy(live)  # shallow: it takes the current sub-objects with it
+        step = live.step
+        for f in dataclasses.fields(Session):
+            setattr(live, f.name, getattr(state, f.name))
+        live.step = step
+        return current
+
+    def _record(self, description: str, burst: tuple[str, ...] | None = None) -> None:
+        """Call after validating and before mutating: takes the undo snapshot if one is due."""
+        if (burst is None or burst != self._burst) and self._keep:
+            self._undo.append(_Step(copy.deepcopy(self.session), description))
+        self._redo.clear()
+        self._burst = burst
+        self.revision += 1
+
+    # -- looking things up -----------------------------------------------------------
+
+    def _items(self, kind: str) -> list[Any]:
+        _check_kind(kind)
+        return self.session.items_of(kind)
+
+    def _locate(self, kind: str, item_id: str) -> tuple[list[Any], int]:
+        items = self._items(kind)
+        for index, item in enumerate(items):
+            if item.id == item_id:
+                return items, index
+        raise UnknownName(f"there is no {NOUNS[kind]} with the id “{item_id}”")
+
+    def item(self, kind: str, item_id: str) -> Item:
+        """The live item of `kind` with this id (UnknownName if there is none)."""
+        items, index = self._locate(kind, item_id)
+        found: Item = items[index]
+        return found
+
+    def _link_kinds(self, kind: str, link_field: str) -> tuple[str, ...]:
+        _check_kind(kind)
+        schema = LINK_SCHEMA[kind]
+        if link_field not in schema:
+            known = ", ".join(schema) or "none"
+            raise UnknownName(
+                f"“{link_field}” is not a link of a {NOUNS[kind]} (its links: {known})"
+            )
+        return schema[link_field]
+
+    def _linkable(self, allowed: tuple[str, ...]) -> set[str]:
+        return {item.id for kind in allowed for item in self.session.items_of(kind)}
+
+    def _checked_links(self, kind: str, link_field: str, ids: Any) -> list[str]:
+        allowed = self._link_kinds(kind, link_field)
+        if isinstance(ids, str) or not isinstance(ids, Sequence):
+            raise EditError(f"{link_field} must be a list of ids")
+        linkable = self._linkable(allowed)
+        for target in ids:
+            if not isinstance(target, str) or target not in linkable:
+                wanted = " or ".join(NOUNS[k] for k in allowed)
+                raise EditError(
+                    f"{link_field} of a {NOUNS[kind]} can only link a {wanted}; "
+                    f"“{target}” is not one"
+                )
+        return _dedupe(ids)
+
+    # -- items -----------------------------------------------------------------------
+
+    def new_id(self, kind: str, text: str = "") -> str:
+        """A readable id unique in the session: prefix + slug of the text, or prefix + n."""
+        _check_kind(kind)
+        prefix = ID_PREFIXES[kind]
+        used = self.session.used_ids()
+        slug = _slug(text)
+        if slug:
+            base = f"{prefix}-{slug}"
+            candidate, n = base, 1
+            while candidate in used:
+                n += 1
+                candidate = f"{base}-{n}"
+            return candidate
+        n = len(self.session.items_of(kind)) + 1
+        while f"{prefix}-{n}" in used:
+            n += 1
+        return f"{prefix}-{n}"
+
+    def add_item(
+        self, kind: str, text: str = "", *, index: int | None = None, **fields: Any
+    ) -> Item:
+        """Add an item (with optional scalar fields and links); returns the live item."""
+        items = self._items(kind)
+        clean = clean_text(text)
+        item = _KIND_CLASS.get(kind, Item)(id=self.new_id(kind, clean), text=clean)
+        specs = _ITEM_FIELDS.get(kind, _NO_FIELDS)
+        for name, value in fields.items():
+            if name in LINK_SCHEMA[kind]:
+                item.links[name] = self._checked_links(kind, name, value)
+            elif name in specs:
+                setattr(item, name, _coerce(specs[name], value, name))
+            else:
+                raise self._unknown_field(kind, name)
+        position = len(items) if index is None else max(0, min(index, len(items)))
+        label = one_line(clean, 40)
+        self._record(f"Add {NOUNS[kind]}" + (f" “{label}”" if label else ""))
+        items.insert(position, item)
+        return item
+
+    def duplicate_item(self, kind: str, item_id: str) -> Item:
+        """A copy (fields, links, unknown keys) with a new id, right after the original."""
+        items, index = self._locate(kind, item_id)
+        original = items[index]
+        twin = copy.deepcopy(original)
+        twin.id = self.new_id(kind, original.text)
+        self._record(f"Duplicate {_name(kind, original)}")
+        items.insert(index + 1, twin)
+        result: Item = twin
+        return result
+
+    def set_text(self, kind: str, item_id: str, text: str) -> None:
+        """Change an item's text (a plan item's title); its id and links stay."""
+        items, index = self._locate(kind, item_id)
+        item = items[index]
+        clean = clean_text(text)
+        if clean == item.text:
+            return
+        self._record(f"Edit {_name(kind, item)}", ("text", kind, item_id))
+        item.text = clean
+
+    def _unknown_field(self, kind: str, name: str) -> UnknownName:
+        known = ", ".join(_ITEM_FIELDS.get(kind, _NO_FIELDS)) or "none besides its text"
+        return UnknownName(f"“{name}” is not a field of a {NOUNS[kind]} (its fields: {known})")
+
+    def set_field(self, kind: str, item_id: str, name: str, value: Any) -> None:
+        """Set a scalar field (owner, start, kept, improves, metric, budget, …); None clears."""
+        items, index = self._locate(kind, item_id)
+        specs = _ITEM_FIELDS.get(kind, _NO_FIELDS)
+        if name not in specs:
+            raise self._unknown_field(kind, name)
+        item = items[index]
+        spec = specs[name]
+        value = _coerce(spec, value, name)
+        if _same(getattr(item, name), value):
+            return
+        burst = ("field", kind, item_id, name) if spec in _TYPED else None
+        self._record(f"Set {name.replace('_', ' ')} of {_name(kind, item)}", burst)
+        setattr(item, name, value)
+
+    def set_links(self, kind: str, item_id: str, field: str, ids: Sequence[str]) -> None:
+        """Replace a link field; order kept, duplicates dropped, every id must resolve."""
+        items, index = self._locate(kind, item_id)
+        item = items[index]
+        new = self._checked_links(kind, field, ids)
+        if new == item.linked(field):
+            return
+        self._record(f"Change {field.replace('_', ' ')} of {_name(kind, item)}")
+        item.links[field] = new
+
+    def toggle_link(self, kind: str, item_id: str, field: str, target_id: str) -> bool:
+        """Link or unlink one target; returns whether it is linked afterwards."""
+        items, index = self._locate(kind, item_id)
+        self._link_kinds(kind, field)
+        item = items[index]
+        current = item.linked(field)
+        if target_id in current:
+            # Unlinking needs no check: it is also how a dangling link gets removed.
+            new = [i for i in current if i != target_id]
+            verb = "Unlink"
+        else:
+            new = [*current, *self._checked_links(kind, field, [target_id])]
+            verb = "Link"
+        found = self.session.find(target_id)
+        target = _name(found[0], found[1]) if found else f"“{target_id}”"
+        self._record(f"{verb} {target} {'to' if verb == 'Link' else 'from'} {_name(kind, item)}")
+        item.links[field] = new
+        return target_id in new
+
+    def move(self, kind: str, item_id: str, delta: int) -> bool:
+        """Move an item `delta` places within its list (clamped); False if it stayed put."""
+        if isinstance(delta, bool) or not isinstance(delta, int):
+            raise EditError("a move is a whole number of places")
+        items, index = self._locate(kind, item_id)
+        target = max(0, min(index + delta, len(items) - 1))
+        if target == index:
+            return False
+        self._record(f"Move {_name(kind, items[index])}")
+        items.insert(target, items.pop(index))
+        return True
+
+    def links_to(self, item_id: str) -> list[LinkRef]:
+        """Every link field in the session that names this id, in session order."""
+        refs = []
+        for kind, holder in self.session.all_items():
+            for link_field in LINK_SCHEMA[kind]:
+                if item_id in holder.linked(link_field):
+                    refs.append(LinkRef(kind, holder.id, link_field))
+        return refs
+
+    def delete(self, kind: str, item_id: str) -> list[LinkRef]:
+        """Remove an item and every link to it (returned); one undo step restores both."""
+        items, index = self._locate(kind, item_id)
+        doomed = items[index]
+        # With a (hand-made) duplicate id, the links may mean the item that stays.
+        twin = any(i.id == item_id and i is not doomed for _, i in self.session.all_items())
+        refs = [] if twin else self.links_to(item_id)
+        self._record(f"Delete {_name(kind, doomed)}")
+        del items[index]
+        if refs:
+            for holder_kind, holder in self.session.all_items():
+                for link_field in LINK_SCHEMA[holder_kind]:
+                    ids = holder.links.get(link_field)
+                    if ids and item_id in ids:
+                        holder.links[link_field] = [i for i in ids if i != item_id]
+        return refs
+
+    # -- sections --------------------------------------------------------------------
+
+    def set_session_field(self, name: str, value: Any) -> None:
+        """title, facilitator, participants, or step (step is saved but never undone)."""
+        if name not in _SESSION_FIELDS:
+            raise UnknownName(
+                f"“{name}” is not a session field (one of: {', '.join(_SESSION_FIELDS)})"
+            )
+        spec = _SESSION_FIELDS[name]
+        value = _coerce(spec, value, name)
+        if _same(getattr(self.session, name), value):
+            return
+        if name == "step":
+            self.session.step = value
+            self.revision += 1
+            return
+        self._record(f"Edit {name}", ("session", name))
+        setattr(self.session, name, value)
+
+    def set_problem(self, value: str | None) -> None:
+        value = _coerce(PROBLEMS, value, "the problem")
+        if value == self.session.social.problem:
+            return
+        self._record("Answer “is promotion the problem?”")
+        self.session.social.problem = value
+
+    def set_answer(self, key: str, text: str) -> None:
+        """social.answers[key]; an empty text removes the answer."""
+        if not isinstance(key, str) or not key.strip() or strip_controls(key) != key:
+            raise UnknownName(f"{key!r} is not an answer key")
+        clean = clean_text(text, "an answer")
+        answers = self.session.social.answers
+        if answers.get(key, "") == clean:
+            return
+        self._record("Edit an answer", ("answer", key))
+        if clean:
+            answers[key] = clean
+        else:
+            del answers[key]
+
+    def set_rating(self, key: str, value: int | None) -> None:
+        """A principle's self-rating, 1 to 5; None removes it."""
+        if key not in PRINCIPLES:
+            raise UnknownName(f"“{key}” is not a principle (one of: {', '.join(PRINCIPLES)})")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5
+        ):
+            raise EditError(f"a rating is a whole number from 1 to 5, not {value!r}")
+        ratings = self.session.social.ratings
+        if ratings.get(key) == value:
+            return
+        self._record(f"Rate {key.replace('_', ' ')}")
+        if value is None:
+            del ratings[key]
+        else:
+            ratings[key] = value
+
+    def set_strategy_field(self, name: str, value: Any) -> None:
+        """start, end, vision, transformation, focus or budget; None clears."""
+        if name not in _STRATEGY_FIELDS:
+            raise UnknownName(
+                f"“{name}” is not a strategy field (one of: {', '.join(_STRATEGY_FIELDS)})"
+            )
+        spec = _STRATEGY_FIELDS[name]
+        value = _coerce(spec, value, f"the strategy {name}")
+        if _same(getattr(self.session.strategy, name), value):
+            return
+        burst = ("strategy", name) if spec in _TYPED else None
+        self._record(f"Edit the strategy {name}", burst)
+        setattr(self.session.strategy, name, value)
+
+    def set_fitness(self, key: str, value: bool | None) -> None:
+        if key not in FITNESS_KEYS:
+            raise UnknownName(
+                f"“{key}” is not a fitness question (one of: {', '.join(FITNESS_KEYS)})"
+            )
+        value = _coerce(_BOOL, value, key)
+        if _same(getattr(self.session.fitness, key), value):
+            return
+        self._record(f"Answer fitness: {key.replace('_', ' ')}")
+        setattr(self.session.fitness, key, value)
