@@ -1,0 +1,393 @@
+"""The workshop app. It owns the open session, saving, findings and navigation; screens own
+their own UI and change the session only through `app.editor`, then call `app.edited()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+
+from .editing import Editor
+from .model import STEP_TITLES, STEPS
+from .room import Room, read_room
+from .rules import Finding, evaluate
+from .settings import Settings, load_settings, save_settings
+from .store import ConflictError, Handle, Store, StoreError
+from .themes import register_themes
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# Saves are debounced so typing stays smooth, but never by more than this: killing the
+# terminal mid-typing loses at most the last half second.
+AUTOSAVE_DELAY = 0.5
+ROOM_POLL = 1.0
+
+
+@dataclass
+class AppConfig:
+    sessions_dir: Path
+    session_path: Path | None = None
+    read_only: bool = False
+    participant: bool = False
+    timebox: int | None = None
+    theme: str | None = None
+    autosave_delay: float = AUTOSAVE_DELAY
+    settings_file: Path | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class BmcApp(App[None]):
+    """bmc-tui: from a blank page to an aligned business model, strategy and plan."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "bmc-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", tooltip="What this step is for and how to do it well"),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change to the session"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("ctrl+n", "next_step", "Next step"),
+        Binding("ctrl+o", "overview", "Canvas", tooltip="The whole canvas at a glance"),
+        *[
+            Binding(f"f{n}", f"goto('{step}')", STEP_TITLES[step], show=False)
+            for n, step in enumerate(STEPS, start=2)
+        ],
+    ]
+
+    findings: reactive[list[Finding]] = reactive(list, init=False, always_update=True)
+    """The alignment findings of the open session, recomputed shortly after each change."""
+    revision: reactive[int] = reactive(0, init=False)
+    """Bumped on every change of the session, so widgets can refresh what they show."""
+    room: reactive[Room] = reactive(Room, init=False)
+
+    def __init__(self, config: AppConfig) -> None:
+        self.config = config
+        self.store = Store(config.sessions_dir)
+        self.handle: Handle | None = None
+        self.editor: Editor | None = None
+        self._save_timer: Timer | None = None
+        self._findings_timer: Timer | None = None
+        self._dirty = False
+        self.save_error: str | None = None
+        self.step_entered_at: datetime | None = None
+        self._timebox_noticed: datetime | None = None
+        super().__init__()
+        register_themes(self)
+        settings = load_settings(config.settings_file)
+        theme = config.theme or settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    # -- session lifecycle ---------------------------------------------------------------
+
+    @property
+    def session_open(self) -> bool:
+        return self.editor is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        if self.handle is None:
+            return None
+        return self.handle.read_only
+
+    @property
+    def can_edit(self) -> bool:
+        return self.handle is not None and self.handle.writable
+
+    def on_mount(self) -> None:
+        self._mounted_theme = True
+        if not self.is_headless:
+            # A dropped SSH connection or a closed terminal sends SIGHUP: write what was
+            # typed, then leave at once (the terminal is gone, there is nothing to restore).
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._hang_up)
+        self.set_interval(ROOM_POLL, self._tick)
+        if self.config.session_path is not None:
+            if not self.open_session(self.config.session_path):
+                if self.config.participant:
+                    self.exit(return_code=2)
+                    return
+                self._show_start()
+        else:
+            self._show_start()
+
+    def _hang_up(self) -> None:
+        try:
+            self.close_session()
+        finally:
+            os._exit(0)
+
+    def _show_start(self) -> None:
+        from .screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+
+    def open_session(self, path: Path, *, step: str | None = None) -> bool:
+        """Open a session file and go to its step; on failure, say why and return False."""
+        try:
+            handle = self.store.open(path, write=not self.config.read_only)
+        except StoreError as error:
+            self.notify(str(error), title="Cannot open", severity="error", timeout=10)
+            return False
+        self.close_session()
+        self.handle = handle
+        self.editor = Editor(handle.session)
+        self.save_error = None
+        self.findings = evaluate(handle.session)
+        if handle.read_only:
+            self.notify(handle.read_only, title="Read-only", severity="warning", timeout=8)
+        self.sub_title = handle.session.title
+        self.goto_step(step or handle.session.step or "social")
+        return True
+
+    def close_session(self) -> None:
+        """Save what is pending and let go of the session (and its lock)."""
+        self.flush()
+        if self.handle is not None:
+            self.store.close(self.handle)
+        self.handle = None
+        self.editor = None
+
+    def flush(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self._dirty:
+            self._save_now()
+
+    # -- changes, saving and findings ----------------------------------------------------
+
+    def edited(self) -> None:
+        """Screens call this after changing the session through `self.editor`."""
+        if self.editor is None:
+            return
+        self.revision = self.editor.revision
+        if not self.can_edit:
+            return
+        self._dirty = True
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(self.config.autosave_delay, self._save_now)
+        if self._findings_timer is None:
+            self._findings_timer = self.set_timer(0.15, self._refresh_findings)
+
+    def _refresh_findings(self) -> None:
+        self._findings_timer = None
+        if self.editor is not None:
+            self.findings = evaluate(self.editor.session)
+
+    def _save_now(self) -> None:
+        self._save_timer = None
+        if not self._dirty or self.handle is None or not self.handle.writable:
+            return
+        try:
+            self.store.save(self.handle)
+        except ConflictError as error:
+            # Keep the edits in memory and stop writing: the user decides (save a copy).
+            self.handle.read_only = "the file was changed by another program; not saving"
+            self.save_error = str(error)
+            self.notify(
+                f"{error} Use the command palette: “Save a copy”.",
+                title="Not saved",
+                severity="error",
+                timeout=20,
+            )
+            self.refresh_bindings()
+            return
+        except StoreError as error:
+            self.save_error = str(error)
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        self.save_error = None
+        self._dirty = False
+
+    def save_copy(self) -> None:
+        """Save the session as it is in memory under a new id (after a conflict, or read-only)."""
+        if self.handle is None:
+            return
+        session = self.handle.session
+        try:
+            copy = self.store.create(f"{session.title} (copy)", template=session)
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return
+        self.store.close(copy)
+        self._dirty = False
+        self.notify(f"Saved as {copy.path}", title="Copy saved")
+        self.open_session(copy.path, step=session.step)
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def goto_step(self, step: str, target: str | None = None) -> None:
+        """Show a step's screen (replacing the current one), focusing `target` if given."""
+        from .screens import screen_for_step
+
+        if self.editor is None or step not in STEPS:
+            return
+        if self.can_edit and self.editor.session.step != step:
+            self.editor.set_session_field("step", step)
+            self.edited()
+        self.step_entered_at = datetime.now(UTC)
+        screen: Screen[None] = screen_for_step(step, target)
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @property
+    def current_step(self) -> str | None:
+        return self.editor.session.step if self.editor else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("undo", "redo", "next_step", "overview", "goto", "help"):
+            if action == "help":
+                return True
+            if self.editor is None:
+                return False
+            if action == "undo":
+                return self.can_edit and self.editor.can_undo()
+            if action == "redo":
+                return self.can_edit and self.editor.can_redo()
+        return True
+
+    def action_goto(self, step: str) -> None:
+        self.goto_step(step)
+
+    def action_next_step(self) -> None:
+        step = self.current_step or "social"
+        index = STEPS.index(step)
+        self.goto_step(STEPS[min(index + 1, len(STEPS) - 1)])
+
+    def action_overview(self) -> None:
+        from .screens.overview import OverviewScreen
+
+        if self.editor is not None:
+            self.push_screen(OverviewScreen())
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        keys = [
+            (active.binding.key_display or key, active.binding.description)
+            for key, active in self.screen.active_bindings.items()
+            if active.binding.description and active.enabled
+        ]
+        self.push_screen(HelpScreen(self.current_step if self.editor else None, keys))
+
+    def _after_history(self, what: str | None, verb: str) -> None:
+        if what is None:
+            return
+        self.edited()
+        self.notify(f"{verb}: {what}", timeout=3)
+        if self.current_step:
+            self.goto_step(self.current_step)
+
+    def action_undo(self) -> None:
+        if self.editor is not None and self.can_edit:
+            self._after_history(self.editor.undo(), "Undone")
+
+    def action_redo(self) -> None:
+        if self.editor is not None and self.can_edit:
+            self._after_history(self.editor.redo(), "Redone")
+
+    def action_start_screen(self) -> None:
+        if self.config.participant:
+            return
+        from .screens.start import StartScreen
+
+        self.close_session()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(StartScreen())
+
+    # -- the room (facilitator's announcements and timebox) ------------------------------
+
+    def _tick(self) -> None:
+        self._poll_room()
+        ends = self.timebox_ends()
+        if ends is not None and ends <= datetime.now(UTC) and self._timebox_noticed != ends:
+            self._timebox_noticed = ends
+            self.notify(
+                "Time is up for this step. Finish your thought, then move on (Ctrl+N).",
+                title="Timebox",
+                timeout=12,
+            )
+
+    def _poll_room(self) -> None:
+        folder = self.handle.path.parent if self.handle else self.config.sessions_dir
+        room = read_room(folder)
+        if room != self.room:
+            if room.announcement and room.announcement != self.room.announcement:
+                self.notify(room.announcement, title="From the facilitator", timeout=15)
+            self.room = room
+
+    def timebox_ends(self) -> datetime | None:
+        """When the current step's countdown ends: the room's timebox wins over --timebox."""
+        room = self.room
+        if room.timebox_ends and room.timebox_step in (None, self.current_step):
+            return room.timebox_ends
+        if self.config.timebox and self.step_entered_at and self.current_step != "summary":
+            from datetime import timedelta
+
+            return self.step_entered_at + timedelta(seconds=self.config.timebox)
+        return None
+
+    # -- commands and themes -------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from .commands import workshop_commands
+
+        yield from super().get_system_commands(screen)
+        yield from workshop_commands(self)
+
+    def watch_theme(self, theme: str) -> None:
+        # Remember the choice for the next start (a preference, never an error).
+        if not getattr(self, "_mounted_theme", False):
+            return
+        if theme and theme != load_settings(self.config.settings_file).theme:
+            save_settings(Settings(theme=theme), self.config.settings_file)
+
+    def on_unmount(self) -> None:
+        self.close_session()
+
+
+def run_app(
+    sessions_dir: Path,
+    session_path: Path | None = None,
+    *,
+    read_only: bool = False,
+    participant: bool = False,
+    timebox: int | None = None,
+    theme: str | None = None,
+) -> int:
+    app = BmcApp(
+        AppConfig(
+            sessions_dir=sessions_dir,
+            session_path=session_path,
+            read_only=read_only,
+            participant=participant,
+            timebox=timebox,
+            theme=theme,
+        )
+    )
+    try:
+        app.run()
+    finally:
+        # A dropped terminal (SIGHUP) or crash still writes what was typed.
+        app.close_session()
+    return app.return_code or 0

@@ -1,0 +1,88 @@
+"""Commands for the palette (Ctrl+P), declared once: steps, overview, check, export, timebox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+
+from .model import STEP_TITLES, STEPS
+
+if TYPE_CHECKING:
+    from .app import BmcApp
+
+
+def workshop_commands(app: BmcApp) -> Iterator[SystemCommand]:
+    if app.editor is None:
+        return
+    for n, step in enumerate(STEPS, start=2):
+        yield SystemCommand(
+            f"Go to: {STEP_TITLES[step]}",
+            f"Step {n - 1} of the workshop (F{n})",
+            partial(app.goto_step, step),
+        )
+    yield SystemCommand(
+        "Canvas overview", "All nine blocks at a glance (Ctrl+O)", app.action_overview
+    )
+    yield SystemCommand(
+        "Run the check", "Show every misalignment (the summary)", partial(app.goto_step, "summary")
+    )
+    for fmt, label in (
+        ("md", "Markdown report"),
+        ("html", "HTML page (print to PDF)"),
+        ("json", "JSON"),
+    ):
+        yield SystemCommand(
+            f"Export: {label}",
+            "Written next to the session file",
+            partial(export_session, app, fmt),
+        )
+    for minutes in (5, 10, 15, 20, 30):
+        yield SystemCommand(
+            f"Timebox this step: {minutes} minutes",
+            "A countdown in the top bar",
+            partial(set_timebox, app, minutes),
+        )
+    yield SystemCommand("Timebox: off", "Stop the countdown", partial(set_timebox, app, 0))
+    yield SystemCommand(
+        "High-contrast theme",
+        "For projectors and bright rooms",
+        partial(setattr, app, "theme", "bmc-high-contrast"),
+    )
+    if not app.config.participant:
+        yield SystemCommand(
+            "Back to the list of sessions", "Close this session", app.action_start_screen
+        )
+    if app.handle is not None:
+        yield SystemCommand(
+            "Save a copy", "Save the session as it is now under a new name", app.save_copy
+        )
+
+
+def set_timebox(app: BmcApp, minutes: int) -> None:
+    app.config.timebox = minutes * 60 or None
+    app.step_entered_at = datetime.now(UTC)
+    if minutes:
+        ends = app.step_entered_at + timedelta(minutes=minutes)
+        app.notify(f"Timebox: {minutes} minutes, until {ends.astimezone():%H:%M}.")
+    app.revision = app.revision  # the step bar redraws on its next tick
+
+
+def export_session(app: BmcApp, fmt: str) -> None:
+    if app.handle is None:
+        return
+    try:
+        from .export import write_export
+    except ImportError:
+        app.notify("Exports are not available in this build.", severity="error")
+        return
+    path = app.handle.path.with_suffix(f".{fmt}")
+    try:
+        written = write_export(app.handle.session, fmt, path)
+    except OSError as error:
+        app.notify(f"{path}: {error.strerror or error}", title="Not exported", severity="error")
+        return
+    app.notify(f"Written to {written}", title="Exported")

@@ -1,0 +1,142 @@
+"""What every step screen shares: the step bar, the banner, the purpose line and the Footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select
+
+from ..model import KIND_TITLES, LINK_SCHEMA
+from ..widgets.banner import Banner
+from ..widgets.item_form import ItemForm
+from ..widgets.item_list import ItemList, item_label
+from ..widgets.step_bar import StepBar
+
+if TYPE_CHECKING:
+    from ..app import BmcApp
+    from ..editing import Editor
+    from ..model import Session
+
+
+class StepScreen(Screen[None]):
+    """A workshop step. Subclasses set STEP and implement `compose_body`.
+
+    `target` is an item id (or block/rating/fitness key) to put the cursor on when the
+    screen opens: that is how the summary's "go and fix it" lands in the right place.
+    """
+
+    STEP: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "focus_main", "Back to list", show=False),
+    ]
+
+    def __init__(self, target: str | None = None) -> None:
+        super().__init__(classes=f"step step-{self.STEP}")
+        self.target = target
+
+    @property
+    def bmc(self) -> BmcApp:
+        return cast("BmcApp", self.app)
+
+    @property
+    def editor(self) -> Editor:
+        editor = self.bmc.editor
+        assert editor is not None, "a step screen is only shown with a session open"
+        return editor
+
+    @property
+    def session(self) -> Session:
+        return self.editor.session
+
+    def compose(self) -> ComposeResult:
+        from ..guide import STEP_HELP
+
+        yield StepBar(id="step-bar")
+        yield Banner(id="banner")
+        guide = STEP_HELP.get(self.STEP)
+        if guide is not None:
+            yield Label(Content(guide.purpose), id="purpose")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        if not self.bmc.can_edit:
+            # Read-only: everything can be looked at, nothing typed into.
+            for widget in self.query("Input, Select, Checkbox, RadioSet, TextArea"):
+                widget.disabled = True
+
+    def action_focus_main(self) -> None:
+        """Esc leaves a field for the screen's main list; what was typed is already saved."""
+        lists = self.query(ItemList)
+        if lists:
+            lists.first().focus()
+
+    # -- shared behaviour of item lists and forms ------------------------------------------
+
+    def on_item_list_changed(self, event: ItemList.Changed) -> None:
+        for item_list in self.query(ItemList):
+            if item_list is not event.item_list:
+                item_list.reload()
+        for form in self.query(ItemForm):
+            form.show(form.item_id)
+
+    def on_item_form_edited(self, event: ItemForm.Edited) -> None:
+        for item_list in self.query(ItemList):
+            if item_list.kind == event.form.kind:
+                item_list.refresh_item(event.item_id)
+
+    def on_item_form_link_requested(self, event: ItemForm.LinkRequested) -> None:
+        self.choose_links(event.form.kind, event.item_id, event.link_field)
+
+    def choose_links(self, kind: str, item_id: str, link_field: str | None = None) -> None:
+        """Open the link picker for one link field (asking which, if the kind has several)."""
+        fields = list(LINK_SCHEMA[kind])
+        if not fields:
+            return
+        link_field = link_field or fields[0]
+        from .link_picker import LinkPickerScreen
+
+        found = self.session.find(item_id)
+        if found is None:
+            return
+        allowed = LINK_SCHEMA[kind][link_field]
+        candidates = [
+            (
+                item.id,
+                f"{item_label(item, 60)}" + (f"  ({KIND_TITLES[k]})" if len(allowed) > 1 else ""),
+            )
+            for k in allowed
+            for item in self.session.items_of(k)
+        ]
+        title = f"{KIND_TITLES[kind]} “{item_label(found[1], 40)}”: {link_field.replace('_', ' ')}"
+
+        def chosen(ids: list[str] | None) -> None:
+            if ids is None or self.bmc.editor is None or not self.bmc.can_edit:
+                return
+            self.editor.set_links(kind, item_id, link_field, ids)
+            self.bmc.edited()
+            for item_list in self.query(ItemList):
+                item_list.reload()
+            for form in self.query(ItemForm):
+                form.refresh_links()
+
+        self.app.push_screen(
+            LinkPickerScreen(title, candidates, found[1].linked(link_field)), chosen
+        )
+
+    def seal_on_blur(self) -> None:
+        """End an undo burst when focus leaves a field, so Ctrl+Z undoes one field at a time."""
+        if self.bmc.editor is not None:
+            self.editor.seal()
+
+    def on_descendant_blur(self, event: object) -> None:
+        widget = getattr(event, "widget", None)
+        if isinstance(widget, Input | Select):
+            self.seal_on_blur()

@@ -1,0 +1,131 @@
+"""Step 2: the nine blocks of the Business Model Canvas, and the links between them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..guide import BLOCK_GUIDE
+from ..model import BLOCK_TITLES, BLOCKS, LINK_SCHEMA
+from ..widgets.item_form import FieldSpec, ItemForm
+from ..widgets.item_list import ItemList
+from .base import StepScreen
+
+
+def block_fields(block: str) -> tuple[FieldSpec, ...]:
+    guide = BLOCK_GUIDE[block]
+    links = tuple(
+        FieldSpec(name, guide.link_prompts.get(name, name.replace("_", " ").capitalize()), "links")
+        for name in LINK_SCHEMA[block]
+    )
+    return (FieldSpec("text", "Text", "text", hint=guide.example), *links)
+
+
+class CanvasScreen(StepScreen):
+    STEP = "canvas"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[
+            Binding(str(n), f"block('{block}')", BLOCK_TITLES[block], show=False)
+            for n, block in enumerate(BLOCKS, start=1)
+        ],
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+    ]
+
+    def __init__(self, target: str | None = None) -> None:
+        super().__init__(target)
+        self.block = BLOCKS[0]
+        self.select_item: str | None = None
+        if target in BLOCKS:
+            self.block = target
+        elif target is not None:
+            for block in BLOCKS:
+                if any(item.id == target for item in self._block_items(block)):
+                    self.block, self.select_item = block, target
+
+    def _block_items(self, block: str) -> list[object]:
+        editor = self.bmc.editor
+        return list(editor.session.canvas.block(block)) if editor else []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="canvas-body"):
+            yield OptionList(id="blocks")
+            with Vertical(id="canvas-middle"):
+                yield Static(id="block-guide")
+                yield ItemList(self.block, id="items")
+            yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        blocks = self.query_one("#blocks", OptionList)
+        blocks.border_title = "Blocks 1-9"
+        self._fill_blocks()
+        blocks.highlighted = BLOCKS.index(self.block)
+        self._show_guide()
+        items = self.query_one(ItemList)
+        items.reload(select=self.select_item)
+        items.focus()
+        self.watch(self.app, "revision", self._fill_blocks, init=False)
+
+    def _fill_blocks(self, _: object = None) -> None:
+        blocks = self.query_one("#blocks", OptionList)
+        keep = blocks.highlighted
+        blocks.clear_options()
+        for n, block in enumerate(BLOCKS, start=1):
+            count = len(self._block_items(block))
+            label = Text(f"{n} ", style="dim")
+            label.append(BLOCK_TITLES[block])
+            label.append(f"  {count}" if count else "  ·", style="green" if count else "dim")
+            blocks.add_option(Option(label, id=block))
+        blocks.highlighted = keep
+
+    def _show_guide(self) -> None:
+        guide = BLOCK_GUIDE[self.block]
+        text = Text()
+        text.append(guide.prompt + "\n", style="bold")
+        text.append(guide.belongs, style="")
+        text.append(f"\nExample: {guide.example}", style="dim italic")
+        self.query_one("#block-guide", Static).update(text)
+
+    def action_block(self, block: str) -> None:
+        self.query_one("#blocks", OptionList).highlighted = BLOCKS.index(block)
+        self.query_one(ItemList).focus()
+
+    async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id != "blocks" or event.option.id is None:
+            return
+        block = event.option.id
+        if block == self.block:
+            return
+        self.block = block
+        self._show_guide()
+        pane = self.query_one("#form-pane", Vertical)
+        await pane.remove_children()
+        await pane.mount(ItemForm(block, block_fields(block)))
+        self.query_one(ItemList).set_kind(block)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "blocks":
+            self.query_one(ItemList).focus()
+
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        form = self.query(ItemForm)
+        if form:
+            form.first().show(event.item_id)
+
+    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
+        form = self.query_one(ItemForm)
+        form.show(event.item_id)
+        form.focus_field("text")
+
+    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
+        self.choose_links(event.item_list.kind, event.item_id)
+
+    def on_input_submitted(self) -> None:
+        # Enter in the text field: done with this item, back to the list for the next one.
+        self.query_one(ItemList).focus()

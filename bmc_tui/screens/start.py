@@ -1,0 +1,169 @@
+"""The start screen: the sessions in the folder, and new / duplicate / from an example."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from ..model import STEP_TITLES
+from ..rules import counts, evaluate
+from ..store import Listing, StoreError
+from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..app import BmcApp
+
+
+class StartScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", priority=False),
+        Binding("n", "new", "New"),
+        Binding("c", "duplicate", "Duplicate"),
+        Binding("x", "example", "From example"),
+        Binding("r", "reload", "Refresh"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="start")
+        self.listings: list[Listing] = []
+
+    @property
+    def bmc(self) -> BmcApp:
+        return cast("BmcApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start-body"):
+            yield Label("bmc-tui — business model workshop", id="start-title")
+            yield Static(id="start-folder")
+            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield Static(id="start-errors")
+            yield Static(
+                "n: new session · x: start from an example · Enter: open · c: duplicate",
+                id="start-hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Title", "Step", "Last edit", "Errors", "Warnings", "Id")
+        self.action_reload()
+        table.focus()
+
+    def action_reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        folder = self.bmc.config.sessions_dir
+        self.query_one("#start-folder", Static).update(
+            Text(f"Sessions folder: {folder}", style="dim")
+        )
+        try:
+            self.listings = self.bmc.store.list() if folder.exists() else []
+        except StoreError as error:
+            self.listings = []
+            self.notify(str(error), severity="error")
+        errors = []
+        good = [entry for entry in self.listings if entry.session is not None]
+        good.sort(key=lambda entry: entry.mtime, reverse=True)
+        for entry in good:
+            session = entry.session
+            assert session is not None
+            c = counts(evaluate(session))
+            updated = session.updated.strftime("%Y-%m-%d %H:%M") if session.updated else "-"
+            table.add_row(
+                Text(one_line(session.title, 40)),
+                STEP_TITLES.get(session.step or "", "-"),
+                updated,
+                Text(str(c["error"]), style="bold red" if c["error"] else "dim"),
+                Text(str(c["warning"]), style="yellow" if c["warning"] else "dim"),
+                Text(session.id, style="dim"),
+                key=str(entry.path),
+            )
+        for entry in self.listings:
+            if entry.session is None:
+                errors.append(one_line(entry.error or str(entry.path), 160))
+        notice = Text()
+        if errors:
+            notice.append("Cannot be opened (the others are fine):\n", style="bold red")
+            notice.append("\n".join(f"• {e}" for e in errors))
+        elif not good:
+            notice.append("No sessions yet. Press n to start one, or x to start from an example.")
+        self.query_one("#start-errors", Static).update(notice)
+
+    def _selected(self) -> Listing | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        for entry in self.listings:
+            if str(entry.path) == key:
+                return entry
+        return None
+
+    def action_open(self) -> None:
+        entry = self._selected()
+        if entry is not None:
+            self.bmc.open_session(entry.path)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    @work
+    async def action_new(self) -> None:
+        from .title_prompt import TitlePromptScreen
+
+        title = await self.app.push_screen_wait(TitlePromptScreen("New session"))
+        if title:
+            self._create(title)
+
+    @work
+    async def action_duplicate(self) -> None:
+        from .title_prompt import TitlePromptScreen
+
+        entry = self._selected()
+        if entry is None or entry.session is None:
+            return
+        title = await self.app.push_screen_wait(
+            TitlePromptScreen("Duplicate as", f"{entry.session.title} (copy)")
+        )
+        if title:
+            self._create(title, template=entry.session)
+
+    @work
+    async def action_example(self) -> None:
+        from ..examples import list_examples
+        from .pick_example import PickExampleScreen
+
+        examples = list_examples()
+        name = await self.app.push_screen_wait(PickExampleScreen(examples))
+        if name is None:
+            return
+        from .title_prompt import TitlePromptScreen
+
+        template = dict(examples)[name]
+        title = await self.app.push_screen_wait(
+            TitlePromptScreen("Title for your copy of the example", template.title)
+        )
+        if title:
+            self._create(title, template=template)
+
+    def _create(self, title: str, template: object = None) -> None:
+        from ..model import Session
+
+        try:
+            handle = self.bmc.store.create(
+                title, template=template if isinstance(template, Session) else None
+            )
+        except StoreError as error:
+            self.notify(str(error), title="Not created", severity="error")
+            return
+        self.bmc.store.close(handle)
+        self.bmc.open_session(handle.path)

@@ -1,0 +1,36 @@
+"""A one-line notice under the step bar: read-only sessions and the facilitator's announcement."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..app import BmcApp
+
+
+class Banner(Static):
+    DEFAULT_CSS = """
+    Banner { height: auto; display: none; padding: 0 1; background: $warning 30%; }
+    Banner.-shown { display: block; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "room", self._refresh_banner, init=False)
+        self.watch(self.app, "revision", self._refresh_banner, init=False)
+        self._refresh_banner()
+
+    def _refresh_banner(self, _: object = None) -> None:
+        app = cast("BmcApp", self.app)
+        parts = []
+        if app.read_only_reason:
+            parts.append(f"Read-only: {one_line(app.read_only_reason, 120)}")
+        if app.room.announcement:
+            parts.append(f"📣 {app.room.announcement}")
+        # Content, not a str: participant text must never be parsed as markup.
+        self.update(Content("   ".join(parts)))
+        self.set_class(bool(parts), "-shown")

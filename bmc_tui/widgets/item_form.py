@@ -1,0 +1,255 @@
+"""A form for one item, built from a list of field specs, editing the session as you type.
+
+Screens declare their fields once (text, choices, yes/no, dates, numbers, links); the form
+fills itself for whichever item is highlighted and writes each change through the editor.
+Setting values when the highlight moves never counts as an edit (messages are prevented).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets._select import NoSelection
+
+from ..model import LINK_SCHEMA, Item
+from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..app import BmcApp
+
+MAX_INPUT = 10_000
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of an item form. `kind`: text, choice, tristate, bool, date, number, links."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+_TRISTATE = (("Yes", "yes"), ("No", "no"))
+
+
+def _to_tristate(value: bool | None) -> str | NoSelection:
+    if value is None:
+        return Select.NULL
+    return "yes" if value else "no"
+
+
+class LinksField(Static, can_focus=True):
+    """Shows what an item links to; Enter or a click asks to choose the links."""
+
+    BINDINGS = [("enter,space", "choose", "Choose links")]
+
+    class Choose(Message):
+        def __init__(self, field: LinksField) -> None:
+            self.field = field
+            super().__init__()
+
+    def __init__(self, link_field: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.link_field = link_field
+
+    def action_choose(self) -> None:
+        self.post_message(self.Choose(self))
+
+    def on_click(self) -> None:
+        self.action_choose()
+
+
+class ItemForm(VerticalScroll):
+    """Edits the fields of one item of `kind`."""
+
+    class Edited(Message):
+        """A field of the item was changed by the user."""
+
+        def __init__(self, form: ItemForm, item_id: str, field: str) -> None:
+            self.form = form
+            self.item_id = item_id
+            self.field = field
+            super().__init__()
+
+    class LinkRequested(Message):
+        def __init__(self, form: ItemForm, item_id: str, link_field: str) -> None:
+            self.form = form
+            self.item_id = item_id
+            self.link_field = link_field
+            super().__init__()
+
+    def __init__(self, kind: str, fields: tuple[FieldSpec, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="item-form")
+        self.kind = kind
+        self.fields = fields
+        self.item_id: str | None = None
+
+    @property
+    def bmc(self) -> BmcApp:
+        return cast("BmcApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        for spec in self.fields:
+            widget_id = f"field-{spec.name}"
+            if spec.kind == "bool":
+                yield Checkbox(spec.label, id=widget_id)
+                continue
+            yield Label(spec.label, classes="field-label")
+            if spec.kind == "text":
+                yield Input(id=widget_id, placeholder=spec.hint, max_length=MAX_INPUT)
+            elif spec.kind == "number":
+                yield Input(id=widget_id, placeholder=spec.hint, type="number")
+            elif spec.kind == "date":
+                yield Input(
+                    id=widget_id,
+                    placeholder=spec.hint or "YYYY-MM-DD",
+                    max_length=10,
+                    restrict=r"[0-9-]*",
+                )
+            elif spec.kind == "choice":
+                yield Select(
+                    [(label, value) for value, label in spec.choices],
+                    id=widget_id,
+                    prompt="(not chosen)",
+                )
+            elif spec.kind == "tristate":
+                yield Select(_TRISTATE, id=widget_id, prompt="(not answered)")
+            elif spec.kind == "links":
+                yield LinksField(spec.name, id=widget_id)
+            if spec.hint and spec.kind not in ("text", "date", "number"):
+                yield Label(spec.hint, classes="field-hint")
+
+    # -- filling -------------------------------------------------------------------------
+
+    def _item(self) -> Item | None:
+        editor = self.bmc.editor
+        if editor is None or self.item_id is None:
+            return None
+        found = editor.session.find(self.item_id)
+        return found[1] if found else None
+
+    def show(self, item_id: str | None) -> None:
+        """Fill the form for an item (None: nothing to edit, the form is disabled)."""
+        self.item_id = item_id
+        item = self._item()
+        self.disabled = item is None or not self.bmc.can_edit
+        for spec in self.fields:
+            widget = self.query_one(f"#field-{spec.name}")
+            value = self._value_of(item, spec) if item is not None else None
+            if isinstance(widget, Input):
+                with widget.prevent(Input.Changed):
+                    widget.value = "" if value is None else str(value)
+                    widget.remove_class("-invalid")
+            elif isinstance(widget, Select):
+                shown = _to_tristate(value) if spec.kind == "tristate" else value
+                with widget.prevent(Select.Changed):
+                    widget.value = Select.NULL if shown is None else shown
+            elif isinstance(widget, Checkbox):
+                with widget.prevent(Checkbox.Changed):
+                    widget.value = bool(value)
+            elif isinstance(widget, LinksField):
+                widget.update(self._links_text(item, spec.name))
+
+    def refresh_links(self) -> None:
+        item = self._item()
+        for spec in self.fields:
+            if spec.kind == "links":
+                self.query_one(f"#field-{spec.name}", LinksField).update(
+                    self._links_text(item, spec.name)
+                )
+
+    def _value_of(self, item: Item, spec: FieldSpec) -> Any:
+        if spec.kind == "links":
+            return item.linked(spec.name)
+        return getattr(item, spec.name)
+
+    def _links_text(self, item: Item | None, link_field: str) -> Text:
+        editor = self.bmc.editor
+        if item is None or editor is None:
+            return Text("")
+        names = []
+        for target in item.linked(link_field):
+            found = editor.session.find(target)
+            names.append(one_line(found[1].label, 40) if found else f"{target} (missing)")
+        if not names:
+            return Text(
+                "nothing linked yet — press l (or Enter here) to choose", style="dim italic"
+            )
+        return Text("\n".join(f"• {name}" for name in names))
+
+    def focus_field(self, name: str = "text") -> None:
+        self.query_one(f"#field-{name}").focus()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _spec(self, widget_id: str | None) -> FieldSpec | None:
+        for spec in self.fields:
+            if widget_id == f"field-{spec.name}":
+                return spec
+        return None
+
+    def _write(self, spec: FieldSpec, value: Any) -> None:
+        editor = self.bmc.editor
+        if editor is None or self.item_id is None or not self.bmc.can_edit:
+            return
+        if spec.name == "text":
+            editor.set_text(self.kind, self.item_id, value)
+        else:
+            editor.set_field(self.kind, self.item_id, spec.name, value)
+        self.bmc.edited()
+        self.post_message(self.Edited(self, self.item_id, spec.name))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        spec = self._spec(event.input.id)
+        if spec is None:
+            return
+        event.stop()
+        text = event.value
+        if spec.kind == "text":
+            self._write(spec, text)
+            return
+        valid = True
+        value: Any = None
+        if text.strip():
+            try:
+                value = date.fromisoformat(text) if spec.kind == "date" else _number(text)
+            except ValueError:
+                valid = False
+        event.input.set_class(not valid, "-invalid")
+        if valid:
+            self._write(spec, value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        spec = self._spec(event.select.id)
+        if spec is None:
+            return
+        event.stop()
+        value = None if event.value is Select.NULL else event.value
+        if spec.kind == "tristate":
+            value = None if value is None else value == "yes"
+        self._write(spec, value)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        spec = self._spec(event.checkbox.id)
+        if spec is not None:
+            event.stop()
+            self._write(spec, event.value)
+
+    def on_links_field_choose(self, event: LinksField.Choose) -> None:
+        event.stop()
+        if self.item_id is not None and event.field.link_field in LINK_SCHEMA[self.kind]:
+            self.post_message(self.LinkRequested(self, self.item_id, event.field.link_field))
+
+
+def _number(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value

@@ -1,0 +1,244 @@
+"""A list of the items of one kind (a canvas block, the practices, the goals, the plan…).
+
+Keys: add, edit, delete (saying what it unlinks), move up/down, link. Each item shows its
+text, what it links, and a marker while a warning or error is about it, so a facilitator
+sees an item turn aligned as it gets linked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ..model import KIND_TITLES, LINK_SCHEMA, Item
+from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..app import BmcApp
+
+
+def item_label(item: Item, limit: int = 60) -> str:
+    text = one_line(item.label, limit)
+    return text or "(no text yet)"
+
+
+class ItemList(OptionList):
+    """The items of `kind`, edited through the app's editor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", tooltip="Add an item and type its text"),
+        Binding("enter", "edit", "Edit", tooltip="Edit the highlighted item"),
+        Binding("l", "link", "Link", tooltip="Choose what this item links to"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("shift+up", "move(-1)", "Move up", show=False),
+        Binding("shift+down", "move(1)", "Move down", show=False),
+    ]
+
+    class Highlighted(Message):
+        """The highlighted item changed (None: the list is empty)."""
+
+        def __init__(self, item_list: ItemList, item_id: str | None) -> None:
+            self.item_list = item_list
+            self.item_id = item_id
+            super().__init__()
+
+    class EditRequested(Message):
+        """The user wants to type into the item (Enter, or right after adding it)."""
+
+        def __init__(self, item_list: ItemList, item_id: str) -> None:
+            self.item_list = item_list
+            self.item_id = item_id
+            super().__init__()
+
+    class Changed(Message):
+        """Items were added, moved or deleted: other lists may show stale links."""
+
+        def __init__(self, item_list: ItemList) -> None:
+            self.item_list = item_list
+            super().__init__()
+
+    class LinkRequested(Message):
+        def __init__(self, item_list: ItemList, item_id: str) -> None:
+            self.item_list = item_list
+            self.item_id = item_id
+            super().__init__()
+
+    def __init__(self, kind: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.kind = kind
+        self.border_title = KIND_TITLES[kind]
+
+    @property
+    def bmc(self) -> BmcApp:
+        return cast("BmcApp", self.app)
+
+    def set_kind(self, kind: str, select: str | None = None) -> None:
+        """Show another kind of item in the same list (the canvas switches blocks this way)."""
+        self.kind = kind
+        self.border_title = KIND_TITLES[kind]
+        self.highlighted = None
+        self.reload(select=select)
+        self.refresh_bindings()
+
+    @property
+    def items(self) -> list[Item]:
+        editor = self.bmc.editor
+        return editor.session.items_of(self.kind) if editor else []
+
+    @property
+    def current_id(self) -> str | None:
+        if self.highlighted is None or self.highlighted >= self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "findings", self._findings_changed, init=False)
+        self.reload()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _flagged(self) -> dict[str, str]:
+        flagged: dict[str, str] = {}
+        for finding in self.bmc.findings:
+            if finding.severity in ("error", "warning") and finding.refs:
+                worst = flagged.get(finding.refs[0])
+                if worst != "error":
+                    flagged[finding.refs[0]] = finding.severity
+        return flagged
+
+    def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
+        prompt = Text(no_wrap=False)
+        severity = flagged.get(item.id)
+        if severity == "error":
+            prompt.append("✗ ", style="bold red")
+        elif severity == "warning":
+            prompt.append("! ", style="bold yellow")
+        else:
+            prompt.append("  ")
+        prompt.append(item_label(item), style="" if item.label.strip() else "dim italic")
+        links = self.link_summary(item)
+        if links:
+            prompt.append(f"\n  → {links}", style="dim")
+        return prompt
+
+    def link_summary(self, item: Item) -> str:
+        editor = self.bmc.editor
+        if editor is None:
+            return ""
+        names = []
+        for link_field in LINK_SCHEMA[self.kind]:
+            for target in item.linked(link_field):
+                found = editor.session.find(target)
+                names.append(one_line(found[1].label, 24) if found else target)
+        return ", ".join(names)
+
+    def reload(self, select: str | None = None) -> None:
+        """Rebuild the options from the session, keeping (or moving to) the highlighted item."""
+        keep = select or self.current_id
+        index = self.highlighted
+        flagged = self._flagged()
+        self.clear_options()
+        self.add_options(Option(self.prompt_for(item, flagged), id=item.id) for item in self.items)
+        if not self.option_count:
+            self.post_message(self.Highlighted(self, None))
+            return
+        ids = [item.id for item in self.items]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        else:
+            self.highlighted = min(index or 0, self.option_count - 1)
+
+    def refresh_item(self, item_id: str) -> None:
+        """Re-render one item after its text changed (cheap: no rebuild while typing)."""
+        for item in self.items:
+            if item.id == item_id:
+                self.replace_option_prompt(item_id, self.prompt_for(item, self._flagged()))
+                return
+
+    def _findings_changed(self, _: object) -> None:
+        flagged = self._flagged()
+        for item in self.items:
+            try:
+                self.replace_option_prompt(item.id, self.prompt_for(item, flagged))
+            except Exception:  # noqa: BLE001 - the list may be mid-rebuild; next change fixes it
+                return
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self.post_message(self.Highlighted(self, self.current_id))
+
+    # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add", "delete", "move", "link") and not self.bmc.can_edit:
+            return False
+        if action in ("edit", "delete", "move", "link") and self.current_id is None:
+            return False
+        if action == "link" and not LINK_SCHEMA[self.kind]:
+            return False
+        return True
+
+    def action_add(self) -> None:
+        editor = self.bmc.editor
+        if editor is None:
+            return
+        index = self.highlighted + 1 if self.highlighted is not None else None
+        item = editor.add_item(self.kind, "", index=index)
+        self.bmc.edited()
+        self.reload(select=item.id)
+        self.post_message(self.Changed(self))
+        self.post_message(self.EditRequested(self, item.id))
+
+    def action_edit(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.EditRequested(self, self.current_id))
+
+    def action_link(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.LinkRequested(self, self.current_id))
+
+    def action_move(self, delta: int) -> None:
+        editor = self.bmc.editor
+        item_id = self.current_id
+        if editor is None or item_id is None:
+            return
+        if editor.move(self.kind, item_id, delta):
+            self.bmc.edited()
+            self.reload(select=item_id)
+            self.post_message(self.Changed(self))
+
+    def action_delete(self) -> None:
+        from ..screens.confirm import ConfirmScreen
+
+        editor = self.bmc.editor
+        item_id = self.current_id
+        if editor is None or item_id is None:
+            return
+        found = editor.session.find(item_id)
+        if found is None:
+            return
+        links = editor.links_to(item_id)
+        question = f"Delete “{item_label(found[1], 50)}”?"
+        detail = ""
+        if links:
+            names = []
+            for ref in links:
+                holder = editor.session.find(ref.item_id)
+                label = item_label(holder[1], 40) if holder else ref.item_id
+                names.append(f"• {KIND_TITLES[ref.kind]} “{label}”")
+            detail = "These links to it will be removed too:\n" + "\n".join(names)
+        detail += ("\n\n" if detail else "") + "Ctrl+Z undoes it."
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed and editor is self.bmc.editor:
+                editor.delete(self.kind, item_id)
+                self.bmc.edited()
+                self.reload()
+                self.post_message(self.Changed(self))
+
+        self.app.push_screen(ConfirmScreen(question, detail, confirm_label="Delete"), done)

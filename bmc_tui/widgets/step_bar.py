@@ -1,0 +1,81 @@
+"""The bar at the top of every step: where you are, how far each step is, the live counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..model import STEP_TITLES, STEPS
+from ..progress import step_progress
+from ..rules import counts
+from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..app import BmcApp
+
+
+class StepBar(Static):
+    """Steps with their F-key and progress, findings counts, and the timebox countdown."""
+
+    DEFAULT_CSS = """
+    StepBar { height: 2; background: $panel; padding: 0 1; }
+    """
+
+    @property
+    def bmc(self) -> BmcApp:
+        return cast("BmcApp", self.app)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "findings", self._changed, init=False)
+        self.watch(self.app, "revision", self._changed, init=False)
+        self.watch(self.app, "room", self._changed, init=False)
+        self.set_interval(1.0, self._tick)
+        self.update(self.render_bar())
+
+    def _changed(self, _: object = None) -> None:
+        self.update(self.render_bar())
+
+    def _tick(self) -> None:
+        if self.bmc.timebox_ends() is not None:
+            self.update(self.render_bar())
+
+    def render_bar(self) -> Text:
+        app = self.bmc
+        if app.editor is None:
+            return Text("")
+        session = app.editor.session
+        current = session.step
+        progress = step_progress(session)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(one_line(session.title, 40), style="bold")
+        if app.read_only_reason:
+            line.append("  read-only", style="bold reverse")
+        c = counts(app.findings)
+        line.append("   ")
+        line.append(f"✗ {c['error']}", style="bold red" if c["error"] else "dim")
+        line.append("  ")
+        line.append(f"! {c['warning']}", style="bold yellow" if c["warning"] else "dim")
+        line.append("  ")
+        line.append(f"· {c['info']} to do", style="dim")
+        ends = app.timebox_ends()
+        if ends is not None:
+            left = int((ends - datetime.now(UTC)).total_seconds())
+            line.append("   ⏱ ")
+            if left > 0:
+                line.append(f"{left // 60:02d}:{left % 60:02d}", style="bold")
+            else:
+                line.append("time is up", style="bold reverse")
+        steps = Text(no_wrap=True, overflow="ellipsis")
+        for n, step in enumerate(STEPS, start=2):
+            done, total = progress.get(step, (0, 0))
+            mark = "✓" if total and done >= total else (f"{done}/{total}" if total else "")
+            style = "bold reverse" if step == current else ("green" if mark == "✓" else "")
+            steps.append(f"F{n} ", style="dim")
+            steps.append(STEP_TITLES[step], style=style)
+            if mark:
+                steps.append(f" {mark}", style="green" if mark == "✓" else "dim")
+            steps.append("  ")
+        return Text("\n").join([line, steps])
