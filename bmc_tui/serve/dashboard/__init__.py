@@ -1,0 +1,1 @@
+"""The facilitator's dashboard: a small Textual app run as its own child process."""

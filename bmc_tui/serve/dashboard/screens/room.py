@@ -1,0 +1,142 @@
+"""The room: every participant's session, live, and the actions on the whole room."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ....progress import WORK_STEPS
+from ....text import one_line
+from ...roster import Roster, Row
+from ..format import ago, bar, remaining, step_title
+from .announce import AnnounceScreen
+from .session import SessionScreen
+from .timebox import TimeboxScreen
+
+if TYPE_CHECKING:
+    from ..app import DashboardApp
+
+REFRESH_SECONDS = 1.0
+STEP_HEADS = {
+    "social": "Social",
+    "canvas": "Canvas",
+    "practices": "Pract",
+    "strategy": "Strat",
+    "plan": "Plan",
+    "fitness": "Fit",
+}
+
+
+class RoomScreen(Screen[None]):
+    BINDINGS = [
+        Binding("o", "open", "Open read-only", id="open"),
+        Binding("t", "timebox", "Timebox", id="timebox"),
+        Binding("a", "announce", "Announce", id="announce"),
+        Binding("x", "clear_timebox", "Stop timebox", id="clear-timebox"),
+    ]
+
+    def __init__(self, sessions_dir: Path) -> None:
+        super().__init__()
+        self.roster = Roster(sessions_dir)
+
+    @property
+    def dashboard(self) -> DashboardApp:
+        return cast("DashboardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="room-state")
+        yield DataTable(id="room", cursor_type="row", zebra_stripes=True)
+        yield Static(id="room-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("", key="on", width=1)
+        table.add_column("Participant", key="name", width=22)
+        table.add_column("Step", key="step", width=14)
+        for step in WORK_STEPS:
+            table.add_column(STEP_HEADS[step], key=step, width=max(len(STEP_HEADS[step]), 4))
+        table.add_column("Err", key="err", width=3)
+        table.add_column("Warn", key="warn", width=4)
+        table.add_column("Active", key="active", width=8)
+        self.refresh_room()
+        self.set_interval(REFRESH_SECONDS, self.refresh_room)
+
+    def _cells(self, row: Row) -> list[Text | str]:
+        name = Text(row.title, style="bold" if row.connected else "dim")
+        on = Text("●", style="green") if row.connected else Text("○", style="dim")
+        if row.problem:
+            return [on, name, Text("unreadable", style="red"), *[""] * len(WORK_STEPS), "", "", ""]
+        bars = [bar(*row.progress.get(step, (0, 0))) for step in WORK_STEPS]
+        errors = Text(str(row.errors), style="bold red" if row.errors else "")
+        active = ago(row.last_activity)
+        return [on, name, step_title(row.step), *bars, errors, str(row.warnings), active]
+
+    def refresh_room(self) -> None:
+        table = self.query_one(DataTable)
+        rows = self.roster.rows()
+        keep = self._selected()
+        table.clear()
+        for row in rows:
+            table.add_row(*self._cells(row), key=row.session_id)
+        if keep is not None:
+            for index, row in enumerate(rows):
+                if row.session_id == keep:
+                    table.move_cursor(row=index, animate=False)
+        online = sum(1 for r in rows if r.connected)
+        self.query_one("#room-count", Static).update(f"{online} connected · {len(rows)} sessions")
+        room = self.dashboard.room()
+        parts = []
+        left = remaining(room.timebox_ends)
+        if left:
+            step = f" for {step_title(room.timebox_step)}" if room.timebox_step else ""
+            parts.append(f"Timebox{step}: {left}")
+        if room.announcement:
+            parts.append(f"Announcement: {one_line(room.announcement, 120)}")
+        self.query_one("#room-state", Static).update(
+            Text(" · ".join(parts) or "No timebox, no announcement.")
+        )
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return key.value if key is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        session_id = self._selected()
+        if session_id is not None:
+            path = self.roster.sessions_dir / f"{session_id}.toml"
+            self.app.push_screen(SessionScreen(path))
+
+    def action_timebox(self) -> None:
+        def done(result: tuple[float, str | None] | None) -> None:
+            if result is not None:
+                self.dashboard.set_timebox(*result)
+                self.refresh_room()
+
+        self.app.push_screen(TimeboxScreen(), done)
+
+    def action_clear_timebox(self) -> None:
+        self.dashboard.set_timebox(None, None)
+        self.refresh_room()
+
+    def action_announce(self) -> None:
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.dashboard.announce(text)
+                self.refresh_room()
+
+        self.app.push_screen(AnnounceScreen(self.dashboard.room().announcement or ""), done)

@@ -1,0 +1,77 @@
+"""One participant's session, read-only: its canvas and its summary, refreshed live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ....model import BLOCK_TITLES, BLOCKS, STEP_TITLES, Session
+from ....progress import step_progress
+from ....rules import counts, evaluate
+from ....store import StoreError, load_session
+from ....text import one_line
+
+REFRESH_SECONDS = 2.0
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def render_session(session: Session) -> Text:
+    """Plain text built from Text pieces: participant text is never parsed as markup."""
+    out = Text()
+    out.append(one_line(session.title, 80) + "\n", style="bold")
+    step = STEP_TITLES.get(session.step or "", "-")
+    found = evaluate(session)
+    tally = counts(found)
+    out.append(
+        f"On step: {step} · {tally['error']} errors · {tally['warning']} warnings\n", style="dim"
+    )
+    progress = step_progress(session)
+    out.append("  ".join(f"{STEP_TITLES[s]} {d}/{t}" for s, (d, t) in progress.items()) + "\n\n")
+    out.append("Canvas\n", style="bold underline")
+    for block in BLOCKS:
+        items = session.canvas.block(block)
+        out.append(f"{BLOCK_TITLES[block]}", style="bold")
+        out.append(f" ({len(items)})\n" if items else " (empty)\n", style="dim")
+        for item in items:
+            out.append(f"  • {one_line(item.text, 100)}\n")
+    out.append("\nSummary\n", style="bold underline")
+    if not found:
+        out.append("No findings.\n")
+    for finding in found:
+        out.append(f"{finding.severity:<8}", style=SEVERITY_STYLE.get(finding.severity, ""))
+        out.append(f" {one_line(finding.message, 110)}\n")
+    return out
+
+
+class SessionScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the room", id="back")]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="session-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.path.stem} (read-only)"
+        self.reload()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    def reload(self) -> None:
+        view = self.query_one("#session-view", Static)
+        try:
+            session = load_session(self.path, allow_newer=True)
+        except StoreError as error:
+            view.update(Text(one_line(str(error), 200), style="red"))
+            return
+        view.update(render_session(session))

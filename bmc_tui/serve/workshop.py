@@ -1,0 +1,240 @@
+"""The room as the server sees it: who is connected, to which session, under what caps."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..store import Store, StoreError
+from ..text import one_line
+from .child import Child, ChildSpec, launch_child
+from .config import ServeConfig
+from .limits import ConnectionRate
+from .session import Refused, WorkshopSession
+from .status import HEARTBEAT, Connection, clear_status, write_status
+from .terminal import child_environment
+
+log = logging.getLogger("bmc_tui.serve")
+
+ArgvFactory = Callable[[Path], list[str]]
+Launcher = Callable[[ChildSpec], Child]
+
+TAKEN_OVER = (
+    b"This session was opened from another connection, so this one is closed. "
+    b"Nothing is lost: your work is saved."
+)
+IDLE = b"Closed after a long time without input. Nothing is lost: reconnect to go on."
+
+
+def participant_argv(config: ServeConfig) -> ArgvFactory:
+    def argv(path: Path) -> list[str]:
+        command = [sys.executable, "-m", "bmc_tui.cli", "open", str(path), "--participant"]
+        command += ["--sessions-dir", str(config.sessions_dir)]
+        if config.timebox:
+            command += ["--timebox", f"{config.timebox}s"]
+        return command
+
+    return argv
+
+
+def dashboard_argv(config: ServeConfig) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "bmc_tui.serve.dashboard",
+        "--sessions-dir",
+        str(config.sessions_dir),
+    ]
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+class Workshop:
+    def __init__(
+        self,
+        config: ServeConfig,
+        *,
+        argv: ArgvFactory | None = None,
+        launcher: Launcher = launch_child,
+    ) -> None:
+        self.config = config
+        self.port = config.port
+        self.store = Store(config.sessions_dir)
+        self.rate = ConnectionRate(config.connections_per_address)
+        self._argv = argv or participant_argv(config)
+        self._launch = launcher
+        self._active: dict[str, WorkshopSession] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._dirty = True
+        self._home = Path(tempfile.mkdtemp(prefix="bmc-tui-serve-"))
+        self._stopping = False
+        self._ticker: asyncio.Task[None] | None = None
+
+    # -- bookkeeping -----------------------------------------------------------------
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("serve task failed", exc_info=task.exception())
+
+    def touched(self) -> None:
+        self._dirty = True
+
+    @property
+    def participants(self) -> list[WorkshopSession]:
+        return [s for s in self._active.values() if not s.identity.facilitator]
+
+    def child_pids(self) -> list[int]:
+        return [s.child.pid for s in self._active.values() if s.child is not None]
+
+    # -- connecting ------------------------------------------------------------------
+
+    async def attach(self, session: WorkshopSession) -> Child | None:
+        """Give the session its child: take the name over, check the cap, start the app."""
+        ident = session.identity
+        key = "@facilitator" if ident.facilitator else ident.slug
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if self._stopping:
+                raise Refused("The workshop is closing.")
+            previous = self._active.pop(key, None)
+            if previous is not None:
+                await self._take_over(previous)
+            if not ident.facilitator and len(self.participants) >= self.config.max_participants:
+                raise Refused(
+                    f"The workshop is full ({self.config.max_participants} participants). "
+                    "Ask the facilitator."
+                )
+            if session._closed:
+                return None
+            argv = (
+                dashboard_argv(self.config)
+                if ident.facilitator
+                else self._argv(self._session_file(ident.user, ident.slug))
+            )
+            cols, rows = session.size
+            env = child_environment(
+                path=os.environ.get("PATH", "/usr/bin:/bin"),
+                home=self._home,
+                sessions_dir=self.config.sessions_dir,
+                term=session.term,
+                client_env=session.client_env,
+            )
+            child = self._launch(ChildSpec(argv, env, self._home, cols, rows))
+            self._active[key] = session
+            session.attach_child(child)
+            self._dirty = True
+        who = "facilitator" if ident.facilitator else f"participant {ident.slug}"
+        log.info("%s connected from %s (pid %d)", who, ident.peer, child.pid)
+        return child
+
+    def _session_file(self, user: str, slug: str) -> Path:
+        path = self.store.path_for(slug)
+        if not path.exists():
+            title = one_line(user, 64) or slug
+            try:
+                handle = self.store.create(title, slug)
+            except StoreError:
+                if not path.exists():
+                    raise Refused("Your session could not be made; ask the facilitator.") from None
+            else:
+                self.store.close(handle)
+        return path
+
+    async def _take_over(self, previous: WorkshopSession) -> None:
+        # One file, one writer: the old child must be gone (its flock with it) before the
+        # new one starts.
+        child = previous.release_child()
+        if child is not None:
+            await child.stop()
+        previous.end(TAKEN_OVER, 1)
+        log.info("%s taken over by a new connection", previous.identity.slug)
+
+    async def detach(self, session: WorkshopSession) -> None:
+        key = "@facilitator" if session.identity.facilitator else session.identity.slug
+        if self._active.get(key) is session:
+            del self._active[key]
+            self._dirty = True
+        child = session.release_child()
+        if child is not None:
+            await child.stop()
+        ident = session.identity
+        log.info(
+            "%s disconnected from %s after %s",
+            "facilitator" if ident.facilitator else f"participant {ident.slug}",
+            ident.peer,
+            _duration(time.monotonic() - session.started),
+        )
+
+    # -- the periodic part -----------------------------------------------------------
+
+    def start(self) -> None:
+        self.config.sessions_dir.mkdir(parents=True, exist_ok=True)
+        self._ticker = asyncio.get_running_loop().create_task(self._tick())
+
+    async def _tick(self) -> None:
+        last_write = 0.0
+        while True:
+            now = time.monotonic()
+            for session in list(self._active.values()):
+                if now - session.last_input > self.config.idle_timeout:
+                    log.info("%s idle, closing", session.identity.slug)
+                    session.end(IDLE, 1)
+            if self._dirty or now - last_write >= HEARTBEAT:
+                self._dirty = False
+                last_write = now
+                self._write_status()
+            await asyncio.sleep(1.0)
+
+    def _write_status(self) -> None:
+        rows = [
+            Connection(
+                s.identity.slug,
+                datetime.fromtimestamp(s.connected_at, UTC),
+                datetime.fromtimestamp(s.last_input_at, UTC),
+            )
+            for s in self.participants
+        ]
+        try:
+            write_status(self.config.sessions_dir, rows)
+        except OSError as error:
+            log.warning("cannot write the status file: %s", error)
+
+    async def shutdown(self) -> None:
+        """End every child's process group and wait for it: no orphans survive the server."""
+        self._stopping = True
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        sessions = list(self._active.values())
+        self._active.clear()
+        children = [c for c in (s.release_child() for s in sessions) if c is not None]
+        await asyncio.gather(*(c.stop() for c in children), return_exceptions=True)
+        for session in sessions:
+            session.end(b"The workshop has ended. Your work is saved.", 0)
+        pending = [t for t in self._tasks if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+        clear_status(self.config.sessions_dir)
+        shutil.rmtree(self._home, ignore_errors=True)
