@@ -35,15 +35,10 @@ from .model import (
     Social,
     Strategy,
 )
+from .text import visible
 
 _ID_RE = re.compile(ID_PATTERN)
 _TOML_LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _printable(text: str) -> str:
-    """Control characters as visible escapes: the message quotes file content verbatim."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class SessionFormatError(ValueError):
@@ -55,8 +50,8 @@ class SessionFormatError(ValueError):
     def __init__(self, message: str, key: str | None = None, line: int | None = None) -> None:
         self.key = key
         self.line = line
-        self.detail = _printable(message)
-        super().__init__(f"{_printable(key)}: {self.detail}" if key else self.detail)
+        self.detail = visible(message)
+        super().__init__(f"{visible(key)}: {self.detail}" if key else self.detail)
 
 
 class NewerVersionError(SessionFormatError):
@@ -305,7 +300,8 @@ def session_from_dict(doc: dict[str, Any], *, allow_newer: bool = False) -> Sess
     session.social.extra = social.rest
 
     canvas = _Reader(top.table("canvas"), "canvas")
-    session.canvas = Canvas(**{block: _read_items(canvas, block, block) for block in BLOCKS})
+    blocks: dict[str, Any] = {block: _read_items(canvas, block, block) for block in BLOCKS}
+    session.canvas = Canvas(**blocks)
     session.canvas.extra = canvas.rest
 
     session.practices = _read_items(top, "practices", "practices")
@@ -331,7 +327,8 @@ def session_from_dict(doc: dict[str, Any], *, allow_newer: bool = False) -> Sess
     session.plan = _read_items(top, "plan", "plan")
 
     fitness = _Reader(top.table("fitness"), "fitness")
-    session.fitness = Fitness(**{key: fitness.boolean(key) for key in FITNESS_KEYS})
+    fitness_answers: dict[str, Any] = {key: fitness.boolean(key) for key in FITNESS_KEYS}
+    session.fitness = Fitness(**fitness_answers)
     session.fitness.extra = fitness.rest
 
     session.extra = top.rest

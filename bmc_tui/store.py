@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .codec import NewerVersionError, SessionFormatError, dump_toml, is_valid_session_id, parse_toml
 from .model import Session, utc_now
+from .text import visible
 
 try:  # POSIX only; elsewhere sessions are not locked, the on-save check still applies.
     import fcntl
@@ -98,11 +99,13 @@ def read_file(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         with path.open("rb") as handle:
             st = os.fstat(handle.fileno())
-            if st.st_size > MAX_FILE_BYTES:
-                raise StoreError(
-                    f"{path}: the file is too large to be a session ({st.st_size} bytes)"
-                )
-            return handle.read(), st
+            # Read one byte past the limit rather than trusting st_size: pipes and devices
+            # (/dev/zero) report 0 and may never end.
+            data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                size = f"{st.st_size} bytes" if st.st_size > MAX_FILE_BYTES else "no end in sight"
+                raise StoreError(f"{path}: the file is too large to be a session ({size})")
+            return data, st
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -139,7 +142,7 @@ class Store:
         """The file of a session id; refuses any id that could name a path elsewhere."""
         if not is_valid_session_id(session_id):
             raise StoreError(
-                f'"{session_id}" is not a session id (lowercase letters, digits and "-", '
+                f'"{visible(session_id)}" is not a session id (lowercase letters, digits and "-", '
                 "at most 64 characters)"
             )
         return self.root / f"{session_id}.toml"
@@ -270,12 +273,8 @@ class Store:
         """Whether another writer replaced the file since this handle last read or wrote it."""
         if handle._disk is None:
             return handle.path.exists()
-        try:
-            st = handle.path.stat()
-        except FileNotFoundError:
-            return True
-        if _stat_key(st) == handle._disk.stat:
-            return False
+        # Always compare content: an in-place edit of the same size can keep size, inode and
+        # mtime (coarse clocks, `touch -r`, sync tools), so the stat alone proves nothing.
         try:
             data = handle.path.read_bytes()
         except OSError:

@@ -19,6 +19,7 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_NO_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
@@ -40,3 +41,8 @@ def one_line(text: str, limit: int | None = 60) -> str:
 def is_blank(value: str | None) -> bool:
     """The spec's "absent or blank": None, empty, or whitespace only."""
     return value is None or not value.strip()
+
+
+def visible(text: str) -> str:
+    """Control characters as `\\uXXXX`: for error messages that quote a bad value verbatim."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
