@@ -1,0 +1,208 @@
+"""The app as a whole: start screen, saving, conflicts, read-only, help, palette, timebox, theme."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Markdown
+
+from bmc_tui.room import Room, write_room
+from bmc_tui.screens.canvas import CanvasScreen
+from bmc_tui.screens.help import HelpScreen
+from bmc_tui.screens.start import StartScreen
+from bmc_tui.settings import load_settings
+from bmc_tui.store import Store
+from bmc_tui.widgets.banner import Banner
+from bmc_tui.widgets.step_bar import StepBar
+
+from .conftest import make_app, make_session, saved, wait_for, wait_saved
+
+
+async def test_start_screen_lists_sessions_and_reports_a_corrupt_file(sessions_dir: Path) -> None:
+    make_session(sessions_dir, title="Harbor Coffee", step="canvas")
+    (sessions_dir / "broken.toml").write_text("format = [oops", "utf-8")
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert "Harbor Coffee" in str(table.get_row_at(0)[0])
+        errors = str(app.screen.query_one("#start-errors").render())
+        assert "broken.toml" in errors
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="open")
+
+
+async def test_new_session_from_the_start_screen(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), what="title prompt")
+        await pilot.press(*"Tide Cafe", "enter")
+        await wait_for(pilot, lambda: app.editor is not None, what="session open")
+        path = sessions_dir / "tide-cafe.toml"
+        assert path.exists()
+        assert app.screen.__class__.__name__ == "SocialScreen"
+    assert saved(path).title == "Tide Cafe"
+
+
+async def test_escape_cancels_new_session_without_creating_anything(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press(*"Nope", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+    assert not list(sessions_dir.glob("*.toml"))
+
+
+async def test_start_from_an_example(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")  # the first example
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), what="title prompt")
+        await pilot.press("ctrl+u", *"My kitchens", "enter")
+        await wait_for(pilot, lambda: app.editor is not None, what="session open")
+    session = saved(sessions_dir / "my-kitchens.toml")
+    assert session.title == "My kitchens"
+    assert session.canvas.customer_segments
+
+
+async def test_reopening_resumes_at_the_same_step(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="social")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+        await wait_saved(pilot, path, lambda s: s.step == "canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CanvasScreen)
+
+
+async def test_edits_are_saved_even_when_the_app_closes_before_the_debounce(
+    sessions_dir: Path,
+) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path, autosave_delay=60.0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a", *"Fishers", "enter")
+    assert [s.text for s in saved(path).canvas.customer_segments] == ["Fishers"]
+
+
+async def test_a_file_changed_by_another_program_is_not_overwritten(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        outside = path.read_text("utf-8").replace('title = "Test session"', 'title = "Edited"')
+        path.write_text(outside, "utf-8")
+        await pilot.press("a", *"Mine", "enter")
+        await wait_for(pilot, lambda: app.save_error is not None, what="the conflict")
+        assert app.read_only_reason
+        banner = str(app.screen.query_one(Banner).render())
+        assert "changed by another program" in banner
+    assert path.read_text("utf-8") == outside
+
+
+async def test_second_app_on_the_same_session_is_read_only(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    store = Store(sessions_dir)
+    holder = store.open(path)
+    try:
+        before = path.read_bytes()
+        app = make_app(sessions_dir, path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert "another bmc-tui" in (app.read_only_reason or "")
+            await pilot.press("a", *"x", "enter")
+        assert path.read_bytes() == before
+    finally:
+        store.close(holder)
+
+
+async def test_newer_version_opens_read_only(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    path.write_text(path.read_text("utf-8").replace("version = 1", "version = 7"), "utf-8")
+    before = path.read_bytes()
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "newer bmc-tui" in (app.read_only_reason or "")
+    assert path.read_bytes() == before
+
+
+async def test_help_explains_the_current_step(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = app.screen.query_one(HelpScreen).help_markdown()
+        assert "Canvas" in text and "Keys here" in text
+        assert app.screen.query_one(Markdown)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+
+
+async def test_step_bar_counts_follow_the_session(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        bar = app.screen.query_one(StepBar)
+        assert "! 0" in str(bar.render_bar())
+        await pilot.press("a", *"Walkers", "enter")
+        await wait_for(pilot, lambda: "! 3" in str(bar.render_bar()), what="3 warnings")
+
+
+async def test_room_announcement_and_timebox_reach_the_screen(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        write_room(
+            sessions_dir,
+            Room(
+                announcement="Five minutes \x1b[31mleft",
+                timebox_ends=datetime.now(UTC) + timedelta(minutes=5),
+            ),
+        )
+        bar = app.screen.query_one(StepBar)
+        await wait_for(pilot, lambda: "⏱" in str(bar.render_bar()), what="countdown")
+        banner = app.screen.query_one(Banner)
+        await wait_for(pilot, lambda: "Five minutes left" in str(banner.render()), what="banner")
+
+
+async def test_local_timebox_counts_down(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path, timebox=600)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one(StepBar).render_bar())
+        assert "⏱ 09:5" in text or "⏱ 10:00" in text
+
+
+async def test_theme_choice_is_remembered(sessions_dir: Path) -> None:
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = "bmc-high-contrast"
+        await pilot.pause()
+    settings_file = sessions_dir.parent / "settings.toml"
+    assert load_settings(settings_file).theme == "bmc-high-contrast"
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme == "bmc-high-contrast"
+
+
+async def test_next_step_and_function_keys_navigate(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.current_step == "practices")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+        await wait_saved(pilot, path, lambda s: s.step == "canvas")

