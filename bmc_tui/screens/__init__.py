@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from importlib import import_module
+from types import MappingProxyType
 
 from textual.screen import Screen
 
 # step -> (module, class); imported on demand so start-up loads only the first screen.
-STEP_SCREENS = {
-    "social": ("social", "SocialScreen"),
-    "canvas": ("canvas", "CanvasScreen"),
-    "practices": ("practices", "PracticesScreen"),
-    "strategy": ("strategy", "StrategyScreen"),
-    "plan": ("plan", "PlanScreen"),
-    "fitness": ("fitness", "FitnessScreen"),
-    "summary": ("summary", "SummaryScreen"),
-}
+STEP_SCREENS = MappingProxyType(
+    {
+        "social": ("social", "SocialScreen"),
+        "canvas": ("canvas", "CanvasScreen"),
+        "practices": ("practices", "PracticesScreen"),
+        "strategy": ("strategy", "StrategyScreen"),
+        "plan": ("plan", "PlanScreen"),
+        "fitness": ("fitness", "FitnessScreen"),
+        "summary": ("summary", "SummaryScreen"),
+    }
+)
 
 
 def screen_for_step(step: str, target: str | None = None) -> Screen[None]:

@@ -12,7 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..guide import BLOCK_GUIDE
-from ..model import BLOCK_TITLES, BLOCKS, LINK_SCHEMA
+from ..model import BLOCK_TITLES, BLOCKS, LINK_SCHEMA, Item
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList
 from .base import StepScreen
@@ -48,7 +48,7 @@ class CanvasScreen(StepScreen):
                 if any(item.id == target for item in self._block_items(block)):
                     self.block, self.select_item = block, target
 
-    def _block_items(self, block: str) -> list[object]:
+    def _block_items(self, block: str) -> list[Item]:
         editor = self.bmc.editor
         return list(editor.session.canvas.block(block)) if editor else []
 

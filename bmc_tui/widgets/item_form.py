@@ -233,10 +233,11 @@ class ItemForm(VerticalScroll):
         if spec is None:
             return
         event.stop()
-        value = None if event.value is Select.NULL else event.value
+        chosen = None if event.value is Select.NULL else event.value
         if spec.kind == "tristate":
-            value = None if value is None else value == "yes"
-        self._write(spec, value)
+            self._write(spec, None if chosen is None else chosen == "yes")
+        else:
+            self._write(spec, chosen)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         spec = self._spec(event.checkbox.id)

@@ -179,9 +179,7 @@ class ItemList(OptionList):
             return False
         if action in ("edit", "delete", "move", "link") and self.current_id is None:
             return False
-        if action == "link" and not LINK_SCHEMA[self.kind]:
-            return False
-        return True
+        return not (action == "link" and not LINK_SCHEMA[self.kind])
 
     def action_add(self) -> None:
         editor = self.bmc.editor
