@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,20 @@ class Painter:
         if not self.enabled:
             return text
         return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m"
+
+
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def write_json(document: Any, out: TextIO) -> None:
+    """JSON with non-ASCII text kept readable, but no raw control character at all.
+
+    `json` escapes C0 controls only; DEL and the C1 controls (0x9b is a one-byte CSI to
+    some terminals) would reach the reader raw, so they are escaped too. Both forms are
+    the same JSON string, so ids in `refs` stay exact.
+    """
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    out.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def plural(n: int, word: str) -> str:
@@ -94,8 +109,7 @@ def run_check(files: Sequence[str], fmt: str, fail_on: str, out: TextIO | None =
         )
         blocks.append(format_findings_text(name, session.title, findings, paint))
     if fmt == "json":
-        json.dump(results, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        write_json(results, out)
     else:
         out.write("\n\n".join(blocks) + "\n")
     if unreadable:
@@ -127,8 +141,7 @@ def run_list(sessions_dir: Path, fmt: str, out: TextIO | None = None) -> int:
             }
         )
     if fmt == "json":
-        json.dump(rows, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        write_json(rows, out)
     else:
         _print_table(rows, out)
     bad = [r for r in rows if "error" in r]
