@@ -1,8 +1,9 @@
 """The session as a Markdown report (GitHub-flavoured), safe for any participant text.
 
 Escaping: every character that could start Markdown syntax (emphasis, code, links,
-images, raw HTML, entities, strikethrough, table pipes) is backslash-escaped wherever
-it is; characters that only matter at the start of a line (headings, quotes, lists,
+images, raw HTML, entities, strikethrough, math, table pipes) is backslash-escaped
+wherever it is, and so are the ":" of "scheme://" and the "." of "www." that GitHub
+would turn into links; characters that only matter at the start of a line (headings, quotes, lists,
 setext underlines) are escaped there. Control characters and terminal escapes are
 removed first, and table cells are folded onto one line, so a table keeps its columns.
 """
@@ -19,12 +20,15 @@ from . import _doc
 from ._doc import Block, Bullets, Heading, Inline, Note, Para, Table
 
 _SPECIAL = re.compile(r"[\\`*_\[\]()<>#!|~&{}$]")
+_AUTOLINK = re.compile(r"(?i):(?=//)|\bwww\.")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
 
 
 def _escape_chars(text: str) -> str:
     text = _SPECIAL.sub(lambda m: "\\" + m.group(), text)
+    # GitHub turns bare "scheme://…" and "www.…" into links; an escape breaks the pattern.
+    text = _AUTOLINK.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)
     if text[:1] in ("-", "+", "="):
         return "\\" + text
     return _LIST_NUMBER.sub(r"\1\\\2", text)
