@@ -41,6 +41,7 @@ class CanvasScreen(StepScreen):
         super().__init__(target)
         self.block = BLOCKS[0]
         self.select_item: str | None = None
+        self._shown_counts: tuple[int, ...] = ()
         if target in BLOCKS:
             self.block = target
         elif target is not None:
@@ -73,6 +74,11 @@ class CanvasScreen(StepScreen):
         self.watch(self.app, "revision", self._fill_blocks, init=False)
 
     def _fill_blocks(self, _: object = None) -> None:
+        # Runs on every change (every keystroke): only redraw when a count changed.
+        block_counts = tuple(len(self._block_items(block)) for block in BLOCKS)
+        if block_counts == self._shown_counts:
+            return
+        self._shown_counts = block_counts
         blocks = self.query_one("#blocks", OptionList)
         keep = blocks.highlighted
         blocks.clear_options()

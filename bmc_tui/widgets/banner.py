@@ -19,6 +19,8 @@ class Banner(Static):
     Banner.-shown { display: block; }
     """
 
+    _shown = ""
+
     def on_mount(self) -> None:
         self.watch(self.app, "room", self._refresh_banner, init=False)
         self.watch(self.app, "revision", self._refresh_banner, init=False)
@@ -32,5 +34,8 @@ class Banner(Static):
         if app.room.announcement:
             parts.append(f"📣 {app.room.announcement}")
         # Content, not a str: participant text must never be parsed as markup.
-        self.update(Content("   ".join(parts)))
+        text = "   ".join(parts)
+        if text != self._shown:
+            self._shown = text
+            self.update(Content(text))
         self.set_class(bool(parts), "-shown")
