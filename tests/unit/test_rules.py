@@ -7,11 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from bmc_tui.model import BLOCKS, FITNESS_KEYS, PRINCIPLES, Session
+from bmc_tui.model import BLOCKS, FITNESS_KEYS, LINK_SCHEMA, PRINCIPLES, Session
 from bmc_tui.rules import RULES, SEVERITIES, evaluate
 
 from .builders import aligned, found, from_toml, goal, item, plan_item, practice
+from .test_codec import sessions
 
 SPEC = Path("/work/shared/spec/alignment-rules.md")
 W, INFO, E = "warning", "info", "error"
@@ -809,3 +811,39 @@ market_driven = false
     assert (W, "fitness.gap", ("market_driven",)) in got
     assert (W, "canvas.value-without-segment", ("vp",)) not in got
     assert (W, "canvas.segment-without-value", ("cs",)) not in got
+
+
+# -- any session -----------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions())
+def test_any_session_gives_sorted_unique_findings_of_known_rules(session: Session) -> None:
+    findings = evaluate(session)
+    known = {rule.id: rule.severity for rule in RULES}
+    keys = [(f.rule, f.severity, f.refs) for f in findings]
+    assert len(keys) == len(set(keys))
+    assert findings == sorted(
+        findings, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.refs)
+    )
+    ids = session.used_ids()
+    for f in findings:
+        assert known[f.rule] == f.severity
+        assert all(isinstance(ref, str) for ref in f.refs)
+        assert f.message.strip() and "\n" not in f.message
+        if f.rule in ("link.dangling",):
+            assert f.refs[0] in ids and len(f.refs) == 2
+        elif f.rule == "link.duplicate-id":
+            assert f.refs[0] in ids
+    # Every dangling finding is a link that does not resolve to its allowed kinds.
+    kinds: dict[str, set[str]] = {}
+    for kind, it in session.all_items():
+        kinds.setdefault(it.id, set()).add(kind)
+    expected_dangling = {
+        (it.id, target)
+        for kind, it in session.all_items()
+        for field, allowed in LINK_SCHEMA[kind].items()
+        for target in it.linked(field)
+        if not kinds.get(target, set()) & set(allowed)
+    }
+    assert {f.refs for f in findings if f.rule == "link.dangling"} == expected_dangling
