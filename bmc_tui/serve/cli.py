@@ -7,14 +7,17 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import FACILITATOR, ConfigError, ServeConfig, config_from_args
 
 log = logging.getLogger("bmc_tui.serve")
 
+ArgvFactory = Callable[[Path], list[str]]
 
-def _setup_logging() -> None:
+
+def setup_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     root = logging.getLogger("bmc_tui")
@@ -46,13 +49,14 @@ def _banner(config: ServeConfig, port: int, fingerprint: str) -> str:
     return "\n".join(lines)
 
 
-async def _serve(config: ServeConfig) -> int:
+async def serve(config: ServeConfig, argv: ArgvFactory | None = None) -> int:
+    """Serve until SIGINT or SIGTERM; `argv` replaces the participant command (tests)."""
     from .hostkey import fingerprint, load_or_create_host_key
     from .server import start_server
     from .workshop import Workshop
 
     key = load_or_create_host_key(config.host_key_path)
-    workshop = Workshop(config)
+    workshop = Workshop(config, argv=argv)
     try:
         acceptor = await start_server(workshop, key)
     except OSError as error:
@@ -84,5 +88,5 @@ def run_serve(args: argparse.Namespace, sessions_dir: Path) -> int:
     except OSError as error:
         print(f"bmc-tui: {sessions_dir}: {error.strerror}", file=sys.stderr)
         return 2
-    _setup_logging()
-    return asyncio.run(_serve(config))
+    setup_logging()
+    return asyncio.run(serve(config))

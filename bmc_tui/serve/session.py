@@ -195,7 +195,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
 
     def _pump_output(self) -> None:
         child = self._child
-        assert child is not None
+        if child is None:
+            return
         try:
             data = os.read(child.master_fd, 65536)
         except BlockingIOError:
@@ -248,13 +249,13 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
 
     def release_child(self) -> Child | None:
         """Detach the child from this channel (no more reads or writes) and hand it over."""
-        child, self._child = self._child, None
-        if child is not None and child.master_fd >= 0:
-            self._stop_reading()
-            if self._writing:
-                asyncio.get_running_loop().remove_writer(child.master_fd)
-                self._writing = False
-        self._reading = False
+        child = self._child
+        # Unhook the descriptor before it can be closed: a new child may get its number.
+        self._stop_reading()
+        if child is not None and self._writing and child.master_fd >= 0:
+            asyncio.get_running_loop().remove_writer(child.master_fd)
+        self._writing = False
+        self._child = None
         self._pending.clear()
         return child
 

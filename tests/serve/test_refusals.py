@@ -1,0 +1,75 @@
+"""What the server turns away, and that it says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import asyncssh
+import pytest
+
+from .client import connect, terminal
+from .helpers import READY, Server
+
+pytestmark = pytest.mark.timeout(60)
+
+
+async def test_no_pty_is_refused_in_words(serve: Callable[..., Server]) -> None:
+    server = serve("--open")
+    async with await connect(server.port, "ana") as conn:
+        term = await terminal(conn, term=None)
+        assert await term.wait_closed() == 1
+    assert "needs a terminal" in term.text
+    assert server.children() == []
+
+
+async def test_commands_sftp_and_forwarding_are_refused(serve: Callable[..., Server]) -> None:
+    server = serve("--open")
+    async with await connect(server.port, "ana") as conn:
+        result = await conn.run("cat /etc/passwd", timeout=10)
+        assert result.exit_status == 1
+        assert "only runs the workshop" in str(result.stdout)
+        assert "root:" not in str(result.stdout)
+        with pytest.raises((asyncssh.Error, OSError)):
+            await conn.start_sftp_client()
+        with pytest.raises((asyncssh.Error, OSError)):
+            await conn.open_connection("127.0.0.1", server.port)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+    assert server.children() == []
+
+
+async def test_wrong_passcode_is_refused(serve: Callable[..., Server]) -> None:
+    server = serve("--passcode", "right-one", "--facilitator-passcode", "boss")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server.port, "ana", "wrong")
+    # The facilitator's passcode is not a participant's, nor the other way round.
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server.port, "facilitator", "right-one")
+    async with await connect(server.port, "ana", "right-one") as conn:
+        term = await terminal(conn)
+        await term.wait_for(READY)
+
+
+async def test_participant_cap(serve: Callable[..., Server]) -> None:
+    server = serve("--open", "--max-participants", "2")
+    async with (
+        await connect(server.port, "ana") as a,
+        await connect(server.port, "bob") as b,
+        await connect(server.port, "cy") as c,
+    ):
+        first, second = await terminal(a), await terminal(b)
+        await first.wait_for(READY)
+        await second.wait_for(READY)
+        third = await terminal(c)
+        assert await third.wait_closed() == 1
+        assert "workshop is full" in third.text
+        assert len(server.children()) == 2
+
+
+async def test_idle_participants_are_closed(serve: Callable[..., Server]) -> None:
+    server = serve("--open", "--idle-timeout", "2s")
+    async with await connect(server.port, "ana") as conn:
+        term = await terminal(conn)
+        await term.wait_for(READY)
+        assert await term.wait_closed(timeout=10) == 1
+    assert "without input" in term.text
