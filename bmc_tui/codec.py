@@ -185,7 +185,9 @@ class _Reader:
 
 def _read_item_base(reader: _Reader, kind: str, text_key: str = "text") -> dict[str, Any]:
     item_id = reader.string("id", required=True)
-    if not item_id.strip():
+    # The spec asks for a non-empty string, nothing more: "  " is an odd id but a readable
+    # one (the blank-means-absent reading applies to rules, not to required keys).
+    if not item_id:
         raise SessionFormatError("an item id must not be empty", reader.key("id"))
     text = reader.string(text_key, required=True)
     links: dict[str, list[str]] = {}
