@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from bmc_tui.codec import parse_toml
 from bmc_tui.model import BLOCKS, FITNESS_KEYS, LINK_SCHEMA, PRINCIPLES, Session
 from bmc_tui.rules import RULES, SEVERITIES, evaluate
 
@@ -847,3 +848,29 @@ def test_any_session_gives_sorted_unique_findings_of_known_rules(session: Sessio
         if not kinds.get(target, set()) & set(allowed)
     }
     assert {f.refs for f in findings if f.rule == "link.dangling"} == expected_dangling
+
+
+def test_the_spec_example_gives_exactly_these_findings() -> None:
+    spec = Path("/work/shared/spec/session-format.md")
+    if not spec.exists():
+        pytest.skip("the spec is not at /work/shared/spec")
+    example = spec.read_text().split("```toml\n", 1)[1].split("```", 1)[0]
+    s = parse_toml(example.encode())
+    empty = [
+        "channels",
+        "cost_structure",
+        "customer_relationships",
+        "key_activities",
+        "key_partnerships",
+        "key_resources",
+        "revenue_streams",
+    ]
+    assert [(f.severity, f.rule, f.refs) for f in evaluate(s)] == [
+        (W, "canvas.segment-unreached", ("cs-commuters",)),
+        (W, "canvas.segment-without-relationship", ("cs-commuters",)),
+        (W, "canvas.value-without-activity", ("vp-fast",)),
+        (W, "social.weak-principle", ("customer_guided",)),
+        *[(INFO, "canvas.block-empty", (block,)) for block in empty],
+        (INFO, "canvas.segment-without-revenue", ("cs-commuters",)),
+        (INFO, "strategy.no-budget", ()),
+    ]
