@@ -215,8 +215,12 @@ class Tmux:
         self._run("send-keys", "-t", f"t:{name}", *(["-l"] if literal else []), *keys)
 
     def wait_for(self, name: str, text: str, timeout: float = 15.0) -> str:
+        def seen() -> str | None:
+            screen = self.screen(name)
+            return screen if text in screen else None
+
         found = wait_until(
-            lambda: (s := self.screen(name)) if text in s else None,
+            seen,
             timeout,
             f"{text!r} on the {name} screen",
         )

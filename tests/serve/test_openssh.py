@@ -1,0 +1,90 @@
+"""The real OpenSSH client in a real terminal (tmux), as participants and facilitator use it."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .helpers import READY, SSH_OPTIONS, Server, ssh_argv, tmux, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
+
+
+def _participant(port: int, user: str, key: Path) -> list[str]:
+    return ssh_argv(port, user, "-i", str(key), "-o", "BatchMode=yes")
+
+
+def _type(mux: object, window: str, text: str) -> None:
+    mux.keys(window, text, literal=True)  # type: ignore[attr-defined]
+
+
+def _saved(sessions_dir: Path, session: str, text: str) -> bool:
+    path = sessions_dir / f"{session}.toml"
+    return path.exists() and text in path.read_text("utf-8")
+
+
+def test_participant_works_leaves_and_finds_everything_saved(
+    serve: Callable[..., Server], client_key: tuple[Path, Path], sessions_dir: Path, tmp_path: Path
+) -> None:
+    key, authorized = client_key
+    server = serve("--authorized-keys", str(authorized))
+    with tmux(tmp_path) as mux:
+        mux.start("ana", _participant(server.port, "ana", key))
+        mux.wait_for("ana", READY)
+        _type(mux, "ana", "Ferry commuters")
+        wait_until(lambda: _saved(sessions_dir, "ana", "Ferry commuters"), 10, "the save")
+        mux.keys("ana", "Enter")
+        mux.keys("ana", "~.")  # ssh's own escape: drop the connection, as a network would
+        mux.wait_for("ana", "EXIT=")
+        wait_until(lambda: not server.children(), 10, "the child to end")
+        mux.start("again", _participant(server.port, "ana", key))
+        mux.wait_for("again", "Ferry commuters")
+
+
+def test_no_pty_gets_a_clear_refusal(
+    serve: Callable[..., Server], client_key: tuple[Path, Path]
+) -> None:
+    key, authorized = client_key
+    server = serve("--authorized-keys", str(authorized))
+    result = subprocess.run(
+        ["ssh", "-T", "-p", str(server.port), *SSH_OPTIONS, "-i", str(key)]
+        + ["-o", "BatchMode=yes", "ana@127.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1
+    assert "needs a terminal" in result.stdout + result.stderr
+    assert server.children() == []
+
+
+def test_participants_are_apart_and_the_facilitator_sees_both(
+    serve: Callable[..., Server], client_key: tuple[Path, Path], sessions_dir: Path, tmp_path: Path
+) -> None:
+    key, authorized = client_key
+    server = serve("--authorized-keys", str(authorized), "--facilitator-passcode", "boss-code")
+    with tmux(tmp_path) as mux:
+        mux.start("ana", _participant(server.port, "ana", key))
+        mux.start("bob", _participant(server.port, "bob", key))
+        mux.wait_for("ana", READY)
+        mux.wait_for("bob", READY)
+        _type(mux, "ana", "Harbor coffee")
+        _type(mux, "bob", "Bike repair")
+        wait_until(lambda: _saved(sessions_dir, "ana", "Harbor coffee"), 10, "ana's save")
+        wait_until(lambda: _saved(sessions_dir, "bob", "Bike repair"), 10, "bob's save")
+        assert not _saved(sessions_dir, "ana", "Bike repair")
+        assert not _saved(sessions_dir, "bob", "Harbor coffee")
+        assert "Bike repair" not in mux.screen("ana")
+        assert "Harbor coffee" not in mux.screen("bob")
+
+        mux.start("room", ssh_argv(server.port, "facilitator"))
+        mux.wait_for("room", "Password:")
+        _type(mux, "room", "boss-code")
+        mux.keys("room", "Enter")
+        screen = mux.wait_for("room", "2 connected")
+        assert "● ana" in screen.replace("  ", " ") or ("ana" in screen and "bob" in screen)
+        assert "ana" in screen and "bob" in screen
