@@ -30,8 +30,6 @@ SSH_OPTIONS = [
     "-o",
     "ConnectTimeout=5",
 ]
-# While the participant app is not complete, the server may run a stand-in child.
-STANDIN = os.environ.get("BMC_TUI_TEST_STANDIN", "0") == "1"
 
 
 def wait_until(check: Callable[[], object], timeout: float = 10.0, what: str = "") -> object:
@@ -142,7 +140,7 @@ class Server:
 
 def start_server(sessions_dir: Path, *args: str, stderr_path: Path) -> Server:
     """`bmc-tui serve` on a free loopback port; returns once it prints how to connect."""
-    command = [sys.executable, "-m", "tests.serve.run_server", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "bmc_tui.cli", "serve", "--port", "0"]
     command += ["--sessions-dir", str(sessions_dir), *args]
     err = stderr_path.open("w")
     proc = subprocess.Popen(
@@ -151,7 +149,6 @@ def start_server(sessions_dir: Path, *args: str, stderr_path: Path) -> Server:
         stdout=subprocess.PIPE,
         stderr=err,
         text=True,
-        env={**os.environ, "BMC_TUI_TEST_STANDIN": "1" if STANDIN else "0"},
     )
     err.close()
     assert proc.stdout is not None
@@ -247,5 +244,5 @@ def ssh_argv(port: int, user: str, *extra: str) -> list[str]:
     return ["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, *extra, f"{user}@127.0.0.1"]
 
 
-# What a participant's first screen shows once the app runs.
-READY = "Workshop:" if STANDIN else "Social"
+# What a participant's first screen shows once the app runs (its step bar).
+READY = "Social model"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import READY, SSH_OPTIONS, Server, ssh_argv, tmux, wait_until
+from .helpers import READY, SSH_OPTIONS, Server, Tmux, ssh_argv, tmux, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
 
@@ -17,8 +17,17 @@ def _participant(port: int, user: str, key: Path) -> list[str]:
     return ssh_argv(port, user, "-i", str(key), "-o", "BatchMode=yes")
 
 
-def _type(mux: object, window: str, text: str) -> None:
-    mux.keys(window, text, literal=True)  # type: ignore[attr-defined]
+def _type(mux: Tmux, window: str, text: str) -> None:
+    mux.keys(window, text, literal=True)
+
+
+def _add_segment(mux: Tmux, window: str, text: str) -> None:
+    """Go to the canvas step, add a customer segment, type its text (the app saves as we type)."""
+    mux.keys(window, "F3")
+    mux.wait_for(window, "Who do you create value for?")
+    mux.keys(window, "a")
+    mux.wait_for(window, "(no text yet)")
+    mux.keys(window, text, literal=True)
 
 
 def _saved(sessions_dir: Path, session: str, text: str) -> bool:
@@ -34,7 +43,7 @@ def test_participant_works_leaves_and_finds_everything_saved(
     with tmux(tmp_path) as mux:
         mux.start("ana", _participant(server.port, "ana", key))
         mux.wait_for("ana", READY)
-        _type(mux, "ana", "Ferry commuters")
+        _add_segment(mux, "ana", "Ferry commuters")
         wait_until(lambda: _saved(sessions_dir, "ana", "Ferry commuters"), 10, "the save")
         mux.keys("ana", "Enter")
         mux.keys("ana", "~.")  # ssh's own escape: drop the connection, as a network would
@@ -72,8 +81,8 @@ def test_participants_are_apart_and_the_facilitator_sees_both(
         mux.start("bob", _participant(server.port, "bob", key))
         mux.wait_for("ana", READY)
         mux.wait_for("bob", READY)
-        _type(mux, "ana", "Harbor coffee")
-        _type(mux, "bob", "Bike repair")
+        _add_segment(mux, "ana", "Harbor coffee")
+        _add_segment(mux, "bob", "Bike repair")
         wait_until(lambda: _saved(sessions_dir, "ana", "Harbor coffee"), 10, "ana's save")
         wait_until(lambda: _saved(sessions_dir, "bob", "Bike repair"), 10, "bob's save")
         assert not _saved(sessions_dir, "ana", "Bike repair")
