@@ -40,6 +40,9 @@ class ServeConfig:
     # Input per participant: far above any typing, enough for a pasted answer.
     input_rate: float = 16 * 1024
     input_burst: float = 64 * 1024
+    # "fork": children are forked from a process that has imported the app (fast start,
+    # shared memory); "exec": a fresh interpreter each.
+    launcher: str = "fork"
 
     @property
     def host_key_path(self) -> Path:

@@ -29,5 +29,5 @@ async def start_server(workshop: Workshop, host_key: asyncssh.SSHKey) -> asyncss
         keepalive_count_max=config.keepalive_count_max,
     )
     workshop.port = acceptor.get_port()
-    workshop.start()
+    await workshop.start()
     return acceptor

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..store import Store, StoreError
 from ..text import one_line
-from .child import Child, ChildSpec, launch_child
+from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
 from .limits import ConnectionRate
 from .session import Refused, WorkshopSession
@@ -27,7 +27,13 @@ from .terminal import child_environment
 log = logging.getLogger("bmc_tui.serve")
 
 ArgvFactory = Callable[[Path], list[str]]
-Launcher = Callable[[ChildSpec], Child]
+
+
+class Launcher(Protocol):
+    async def launch(self, spec: ChildSpec) -> Child: ...
+
+    async def close(self) -> None: ...
+
 
 TAKEN_OVER = (
     b"This session was opened from another connection, so this one is closed. "
@@ -69,14 +75,14 @@ class Workshop:
         config: ServeConfig,
         *,
         argv: ArgvFactory | None = None,
-        launcher: Launcher = launch_child,
     ) -> None:
         self.config = config
         self.port = config.port
         self.store = Store(config.sessions_dir)
         self.rate = ConnectionRate(config.connections_per_address)
         self._argv = argv or participant_argv(config)
-        self._launch = launcher
+        self._exec = ExecLauncher()
+        self._launcher: Launcher = self._exec
         self._active: dict[str, WorkshopSession] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -133,20 +139,32 @@ class Workshop:
                 else self._argv(self._session_file(ident.user, ident.slug))
             )
             cols, rows = session.size
-            env = child_environment(
-                path=os.environ.get("PATH", "/usr/bin:/bin"),
-                home=self._home,
-                sessions_dir=self.config.sessions_dir,
-                term=session.term,
-                client_env=session.client_env,
-            )
-            child = self._launch(ChildSpec(argv, env, self._home, cols, rows))
+            env = self._child_env(session.term, session.client_env)
+            spec = ChildSpec(argv, env, self._home, cols, rows)
+            try:
+                child = await self._launcher.launch(spec)
+            except OSError as error:
+                log.warning("fork server failed (%s); starting a fresh interpreter", error)
+                self._launcher = self._exec
+                child = await self._exec.launch(spec)
+            if session._closed:  # the client left while its child was starting
+                await child.stop()
+                return None
             self._active[key] = session
             session.attach_child(child)
             self._dirty = True
         who = "facilitator" if ident.facilitator else f"participant {ident.slug}"
         log.info("%s connected from %s (pid %d)", who, ident.peer, child.pid)
         return child
+
+    def _child_env(self, term: str | None, client_env: dict[str, str]) -> dict[str, str]:
+        return child_environment(
+            path=os.environ.get("PATH", "/usr/bin:/bin"),
+            home=self._home,
+            sessions_dir=self.config.sessions_dir,
+            term=term,
+            client_env=client_env,
+        )
 
     def _session_file(self, user: str, slug: str) -> Path:
         path = self.store.path_for(slug)
@@ -188,8 +206,15 @@ class Workshop:
 
     # -- the periodic part -----------------------------------------------------------
 
-    def start(self) -> None:
+    async def start(self) -> None:
         self.config.sessions_dir.mkdir(parents=True, exist_ok=True)
+        if self.config.launcher == "fork":
+            from .forkserver import ForkServer
+
+            try:
+                self._launcher = await ForkServer.start(self._child_env(None, {}))
+            except (OSError, TimeoutError) as error:
+                log.warning("no fork server (%s); each child starts a fresh interpreter", error)
         self._ticker = asyncio.get_running_loop().create_task(self._tick())
 
     async def _tick(self) -> None:
@@ -236,5 +261,6 @@ class Workshop:
         pending = [t for t in self._tasks if not t.done()]
         if pending:
             await asyncio.wait(pending, timeout=5)
+        await self._launcher.close()
         clear_status(self.config.sessions_dir)
         shutil.rmtree(self._home, ignore_errors=True)

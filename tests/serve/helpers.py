@@ -88,6 +88,28 @@ def children_of(pid: int) -> list[int]:
     return [p for p in all_pids() if (st := _stat(p)) is not None and st[0] == pid]
 
 
+def participants_of(server_pid: int) -> list[int]:
+    """The server's participant processes: session leaders among its descendants (its own
+    children, or a fork server's)."""
+    stats = {p: st for p in all_pids() if (st := _stat(p)) is not None}
+    found, frontier = [], [server_pid]
+    while frontier:
+        parent = frontier.pop()
+        for pid, st in stats.items():
+            if st[0] == parent:
+                frontier.append(pid)
+                if st[2] == pid and _alive(pid):
+                    found.append(pid)
+    return sorted(found)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def in_sessions(sids: set[int]) -> list[int]:
     """Processes still alive (not zombies) in any of these sessions."""
     alive = []
@@ -95,9 +117,8 @@ def in_sessions(sids: set[int]) -> list[int]:
         st = _stat(p)
         if st is None or st[2] not in sids:
             continue
-        with contextlib.suppress(OSError):
-            if Path(f"/proc/{p}/stat").read_text().split(") ")[1][0] != "Z":
-                alive.append(p)
+        if _alive(p):
+            alive.append(p)
     return alive
 
 
@@ -121,11 +142,9 @@ class Server:
     seen_sessions: set[int] = field(default_factory=set)
 
     def children(self) -> list[int]:
-        kids = children_of(self.proc.pid)
-        for kid in kids:
-            st = _stat(kid)
-            if st is not None:
-                self.seen_sessions.add(st[2])
+        """Participant (and dashboard) processes, each the leader of its own session."""
+        kids = participants_of(self.proc.pid)
+        self.seen_sessions.update(kids)
         return kids
 
     def stop(self) -> int:
