@@ -295,7 +295,12 @@ class BmcApp(App[None]):
         self.edited()
         self.notify(f"{verb}: {what}", timeout=3)
         if self.current_step:
-            self.goto_step(self.current_step)
+            from .screens.base import StepScreen
+
+            # The rebuilt screen puts the cursor back where it was, not at the step's start.
+            screen = self.screen
+            target = screen.resume_target() if isinstance(screen, StepScreen) else None
+            self.goto_step(self.current_step, target)
 
     def action_undo(self) -> None:
         if self.editor is not None and self.can_edit:

@@ -72,6 +72,10 @@ class StepScreen(Screen[None]):
             for widget in self.query("Input, Select, Checkbox, RadioSet, TextArea"):
                 widget.disabled = True
 
+    def resume_target(self) -> str | None:
+        """The target to reopen this step at after undo/redo rebuilds it (None: its start)."""
+        return None
+
     def action_focus_main(self) -> None:
         """Esc leaves a field for the screen's main list; what was typed is already saved."""
         lists = self.query(ItemList)
