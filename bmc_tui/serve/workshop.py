@@ -152,7 +152,8 @@ class Workshop:
                 return None
             self._active[key] = session
             session.attach_child(child)
-            self._dirty = True
+            # Now, not at the next tick: the dashboard should see arrivals within a second.
+            self._write_status()
         who = "facilitator" if ident.facilitator else f"participant {ident.slug}"
         log.info("%s connected from %s (pid %d)", who, ident.peer, child.pid)
         return child
@@ -192,7 +193,7 @@ class Workshop:
         key = "@facilitator" if session.identity.facilitator else session.identity.slug
         if self._active.get(key) is session:
             del self._active[key]
-            self._dirty = True
+            self._write_status()
         child = session.release_child()
         if child is not None:
             await child.stop()

@@ -1,0 +1,88 @@
+"""The facilitator's dashboard app, driven headless."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from bmc_tui.model import Item
+from bmc_tui.room import read_room
+from bmc_tui.serve.dashboard.app import DashboardApp
+from bmc_tui.serve.dashboard.screens.room import RoomScreen
+from bmc_tui.serve.dashboard.screens.session import SessionScreen
+from bmc_tui.serve.status import Connection, write_status
+from bmc_tui.store import Store
+
+from .helpers import until
+
+
+def _room(sessions_dir: Path) -> None:
+    store = Store(sessions_dir)
+    for name in ("Ana", "Bob"):
+        handle = store.create(name)
+        if name == "Ana":
+            handle.session.canvas.customer_segments.append(Item("cs-1", "Ferry commuters"))
+            store.save(handle)
+        store.close(handle)
+
+
+def _text(app: DashboardApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_the_room_lists_everyone_and_follows_connections(sessions_dir: Path) -> None:
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RoomScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert "0 connected" in _text(app, "#room-count")
+        now = datetime.now(UTC)
+        write_status(sessions_dir, [Connection("bob", now, now)])
+        await until(lambda: "1 connected" in _text(app, "#room-count"), 3, "bob online")
+
+
+async def test_timebox_and_announcement_reach_the_room_file(sessions_dir: Path) -> None:
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        room = read_room(sessions_dir)
+        assert room.timebox_ends is not None
+        left = room.timebox_ends - datetime.now(UTC)
+        assert timedelta(minutes=9) < left <= timedelta(minutes=10)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Break at 11")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert read_room(sessions_dir).announcement == "Break at 11"
+        assert read_room(sessions_dir).timebox_ends == room.timebox_ends
+        assert "Break at 11" in _text(app, "#room-state")
+        await pilot.press("x")
+        await pilot.pause()
+        assert read_room(sessions_dir).timebox_ends is None
+
+
+async def test_a_session_opens_read_only(sessions_dir: Path) -> None:
+    _room(sessions_dir)
+    before = (sessions_dir / "ana.toml").read_bytes()
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "Ferry commuters" in _text(app, "#session-view")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RoomScreen)
+    assert (sessions_dir / "ana.toml").read_bytes() == before
