@@ -72,6 +72,8 @@ class BmcApp(App[None]):
     revision: reactive[int] = reactive(0, init=False)
     """Bumped on every change of the session, so widgets can refresh what they show."""
     room: reactive[Room] = reactive(Room, init=False)
+    save_error: reactive[str | None] = reactive(None, init=False)
+    """Why the last save failed (None when it worked): the banner shows it."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
@@ -81,7 +83,6 @@ class BmcApp(App[None]):
         self._save_timer: Timer | None = None
         self._findings_timer: Timer | None = None
         self._dirty = False
-        self.save_error: str | None = None
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
         super().__init__()

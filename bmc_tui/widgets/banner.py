@@ -24,6 +24,7 @@ class Banner(Static):
     def on_mount(self) -> None:
         self.watch(self.app, "room", self._refresh_banner, init=False)
         self.watch(self.app, "revision", self._refresh_banner, init=False)
+        self.watch(self.app, "save_error", self._refresh_banner, init=False)
         self._refresh_banner()
 
     def _refresh_banner(self, _: object = None) -> None:
@@ -31,6 +32,8 @@ class Banner(Static):
         parts = []
         if app.read_only_reason:
             parts.append(f"Read-only: {one_line(app.read_only_reason, 120)}")
+        elif app.save_error:
+            parts.append(f"Not saved: {one_line(app.save_error, 160)}")
         if app.room.announcement:
             parts.append(f"📣 {app.room.announcement}")
         # Content, not a str: participant text must never be parsed as markup.

@@ -142,7 +142,8 @@ async def test_help_explains_the_current_step(sessions_dir: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        text = app.screen.query_one(HelpScreen).help_markdown()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.help_markdown()
         assert "Canvas" in text and "Keys here" in text
         assert app.screen.query_one(Markdown)
         await pilot.press("escape")
