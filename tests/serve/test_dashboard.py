@@ -14,6 +14,7 @@ from bmc_tui.serve.dashboard.screens.room import RoomScreen
 from bmc_tui.serve.dashboard.screens.session import SessionScreen
 from bmc_tui.serve.status import Connection, write_status
 from bmc_tui.store import Store
+from bmc_tui.widgets.canvas_view import CanvasCell
 
 from .helpers import until
 
@@ -81,7 +82,9 @@ async def test_a_session_opens_read_only(sessions_dir: Path) -> None:
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        assert "Ferry commuters" in _text(app, "#session-view")
+        cells = " ".join(str(cell.render()) for cell in app.screen.query(CanvasCell))
+        assert "Ferry commuters" in cells
+        assert "Ana" in _text(app, "#session-view")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, RoomScreen)

@@ -1,4 +1,8 @@
-"""One participant's session, read-only: its canvas and its summary, refreshed live."""
+"""One participant's session, read-only: its canvas and its summary, refreshed live.
+
+The canvas is the app's own `CanvasView`, so the facilitator sees what the participant
+sees; the summary below it is plain text built from `Text` pieces.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +15,19 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ....model import BLOCK_TITLES, BLOCKS, STEP_TITLES, Session
+from ....model import STEP_TITLES, Session
 from ....progress import step_progress
 from ....rules import counts, evaluate
 from ....store import StoreError, load_session
 from ....text import one_line
+from ....widgets.canvas_view import CanvasView
 
 REFRESH_SECONDS = 2.0
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-def render_session(session: Session) -> Text:
-    """Plain text built from Text pieces: participant text is never parsed as markup."""
+def render_summary(session: Session) -> Text:
+    """Participant text is never parsed as markup, and loses its control characters."""
     out = Text()
     out.append(one_line(session.title, 80) + "\n", style="bold")
     step = STEP_TITLES.get(session.step or "", "-")
@@ -32,15 +37,7 @@ def render_session(session: Session) -> Text:
         f"On step: {step} · {tally['error']} errors · {tally['warning']} warnings\n", style="dim"
     )
     progress = step_progress(session)
-    out.append("  ".join(f"{STEP_TITLES[s]} {d}/{t}" for s, (d, t) in progress.items()) + "\n\n")
-    out.append("Canvas\n", style="bold underline")
-    for block in BLOCKS:
-        items = session.canvas.block(block)
-        out.append(f"{BLOCK_TITLES[block]}", style="bold")
-        out.append(f" ({len(items)})\n" if items else " (empty)\n", style="dim")
-        for item in items:
-            out.append(f"  • {one_line(item.text, 100)}\n")
-    out.append("\nSummary\n", style="bold underline")
+    out.append("  ".join(f"{STEP_TITLES[s]} {d}/{t}" for s, (d, t) in progress.items()) + "\n")
     if not found:
         out.append("No findings.\n")
     for finding in found:
@@ -58,7 +55,8 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll():
+        yield CanvasView(id="session-canvas")
+        with VerticalScroll(id="session-summary"):
             yield Static(id="session-view")
         yield Footer()
 
@@ -74,4 +72,6 @@ class SessionScreen(Screen[None]):
         except StoreError as error:
             view.update(Text(one_line(str(error), 200), style="red"))
             return
-        view.update(render_session(session))
+        flagged = {ref for finding in evaluate(session) for ref in finding.refs}
+        self.query_one(CanvasView).show(session, flagged)
+        view.update(render_summary(session))
