@@ -45,6 +45,12 @@ class ServeConfig:
     launcher: str = "fork"
 
     @property
+    def connection_cap(self) -> int:
+        """Open connections at once, logged in or not: room for everyone twice over (a
+        takeover overlaps), and no more, so a crowd of half-open logins cannot pile up."""
+        return self.max_participants * 2 + 16
+
+    @property
     def host_key_path(self) -> Path:
         return self.host_key or self.sessions_dir / HOST_KEY_NAME
 

@@ -43,9 +43,16 @@ class Gate(asyncssh.SSHServer):
         self._conn = conn
         peer = conn.get_extra_info("peername")
         self._peer = str(peer[0]) if peer else "?"
-        if not self.workshop.rate.allow(self._peer):
+        self.workshop.connections += 1
+        if self.workshop.connections > self.config.connection_cap:
+            self._refusal = "The workshop server is busy; try again in a moment."
+            log.warning("connection cap reached, refusing %s", self._peer)
+        elif not self.workshop.rate.allow(self._peer):
             self._refusal = "Too many new connections from your address; wait a minute."
             log.warning("too many connections from %s", self._peer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.workshop.connections -= 1
 
     def begin_auth(self, username: str) -> bool:
         self._user = username

@@ -80,6 +80,7 @@ class Workshop:
         self.port = config.port
         self.store = Store(config.sessions_dir)
         self.rate = ConnectionRate(config.connections_per_address)
+        self.connections = 0  # TCP connections open now, counted by the gates
         self._argv = argv or participant_argv(config)
         self._exec = ExecLauncher()
         self._launcher: Launcher = self._exec

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import asyncssh
 import pytest
+
+from bmc_tui.cli import build_parser
+from bmc_tui.serve.config import config_from_args
+from bmc_tui.serve.hostkey import load_or_create_host_key
+from bmc_tui.serve.server import start_server
+from bmc_tui.serve.workshop import Workshop
 
 from .client import connect, terminal
 from .helpers import READY, Server
@@ -73,3 +81,38 @@ async def test_idle_participants_are_closed(serve: Callable[..., Server]) -> Non
         await term.wait_for(READY)
         assert await term.wait_closed(timeout=10) == 1
     assert "without input" in term.text
+
+
+class _BannerClient(asyncssh.SSHClient):
+    def __init__(self) -> None:
+        self.banner = ""
+
+    def auth_banner_received(self, msg: str, lang: str) -> None:
+        self.banner += msg
+
+
+async def test_too_many_connections_from_one_address_are_told_so(sessions_dir: Path) -> None:
+    args = build_parser().parse_args(["serve", "--open", "--port", "0"])
+    config = dataclasses.replace(config_from_args(args, sessions_dir), connections_per_address=2)
+    workshop = Workshop(config)
+    acceptor = await start_server(workshop, load_or_create_host_key(sessions_dir / "key"))
+    try:
+        for _ in range(2):
+            conn = await connect(workshop.port, "ana")
+            conn.close()
+            await conn.wait_closed()
+        client = _BannerClient()
+        with pytest.raises(asyncssh.PermissionDenied):
+            await asyncssh.connect(
+                "127.0.0.1",
+                workshop.port,
+                username="ana",
+                known_hosts=None,
+                client_keys=None,
+                agent_path=None,
+                client_factory=lambda: client,
+            )
+        assert "Too many new connections" in client.banner
+    finally:
+        acceptor.close()
+        await workshop.shutdown()
