@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from ...model import STEP_TITLES
 
-BAR_CELLS = 4
+BAR_CELLS = 3
 
 
 def bar(done: int, total: int) -> str:

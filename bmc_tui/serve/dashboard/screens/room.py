@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ....progress import WORK_STEPS
 from ....text import one_line
 from ...roster import Roster, Row
-from ..format import ago, bar, remaining, step_title
+from ..format import BAR_CELLS, ago, bar, remaining, step_title
 from .announce import AnnounceScreen
 from .session import SessionScreen
 from .timebox import TimeboxScreen
@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from ..app import DashboardApp
 
 REFRESH_SECONDS = 1.0
+# Short enough that the whole table fits an 80-column terminal (ssh's usual size).
 STEP_HEADS = {
-    "social": "Social",
-    "canvas": "Canvas",
-    "practices": "Pract",
-    "strategy": "Strat",
-    "plan": "Plan",
+    "social": "Soc",
+    "canvas": "Can",
+    "practices": "Prc",
+    "strategy": "Str",
+    "plan": "Pln",
     "fitness": "Fit",
 }
 
@@ -58,26 +59,27 @@ class RoomScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("", key="on", width=1)
-        table.add_column("Participant", key="name", width=22)
-        table.add_column("Step", key="step", width=14)
+        table.add_column("Participant", key="name", width=15)
+        table.add_column("Step", key="step", width=9)
         for step in WORK_STEPS:
-            table.add_column(STEP_HEADS[step], key=step, width=max(len(STEP_HEADS[step]), 4))
+            table.add_column(STEP_HEADS[step], key=step, width=BAR_CELLS)
         table.add_column("Err", key="err", width=3)
         table.add_column("Warn", key="warn", width=4)
-        table.add_column("Active", key="active", width=8)
+        table.add_column("Active", key="active", width=7)
         self.refresh_room()
         self.set_interval(REFRESH_SECONDS, self.refresh_room)
 
     def _cells(self, row: Row) -> list[Text | str]:
-        name = Text(row.title, style="bold" if row.connected else "dim")
-        on = Text("●", style="green") if row.connected else Text("○", style="dim")
+        name = Text.assemble(
+            ("● ", "green") if row.connected else ("○ ", "dim"),
+            (row.title, "bold" if row.connected else "dim"),
+        )
         if row.problem:
-            return [on, name, Text("unreadable", style="red"), *[""] * len(WORK_STEPS), "", "", ""]
+            return [name, Text("unreadable", style="red"), *[""] * len(WORK_STEPS), "", "", ""]
         bars = [bar(*row.progress.get(step, (0, 0))) for step in WORK_STEPS]
         errors = Text(str(row.errors), style="bold red" if row.errors else "")
         active = ago(row.last_activity)
-        return [on, name, step_title(row.step), *bars, errors, str(row.warnings), active]
+        return [name, row.step or "-", *bars, errors, str(row.warnings), active]
 
     def refresh_room(self) -> None:
         table = self.query_one(DataTable)
