@@ -35,8 +35,24 @@ from typing import Any
 from .child import Child, ChildSpec
 from .terminal import set_window_size
 
-# Imported once in the fork server so that no child pays for them.
-PRELOAD = ("bmc_tui.cli", "bmc_tui.app", "bmc_tui.serve.dashboard.app")
+# Imported once in the fork server so that no child pays for them: the apps, and what
+# Textual and Rich only import once an app runs on a real terminal (found by comparing
+# sys.modules before and after a child's first screen).
+PRELOAD = (
+    "bmc_tui.cli",
+    "bmc_tui.app",
+    "bmc_tui.serve.dashboard.app",
+    "textual.drivers.linux_driver",
+    "textual.drivers._writer_thread",
+    "textual._xterm_parser",
+    "textual._keyboard_protocol",
+    "textual.scrollbar",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "hashlib",
+    "queue",
+)
 PRELOAD_PACKAGES = ("bmc_tui.screens", "bmc_tui.widgets", "bmc_tui.serve.dashboard.screens")
 MAX_REQUEST = 256 * 1024
 READY = b"ready"
@@ -146,6 +162,11 @@ def _preload() -> None:
         for info in pkgutil.iter_modules(getattr(package, "__path__", [])):
             with contextlib.suppress(Exception):
                 importlib.import_module(f"{package_name}.{info.name}")
+    with contextlib.suppress(Exception):
+        # Rich's cell-width table for the Unicode version the children will use.
+        from rich._unicode_data import load
+
+        load()
 
 
 def _stdio(fd: int, mode: str, errors: str) -> Any:
