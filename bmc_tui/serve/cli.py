@@ -51,11 +51,17 @@ def _banner(config: ServeConfig, port: int, fingerprint: str) -> str:
 
 async def serve(config: ServeConfig, argv: ArgvFactory | None = None) -> int:
     """Serve until SIGINT or SIGTERM; `argv` replaces the participant command (tests)."""
+    import asyncssh
+
     from .hostkey import fingerprint, load_or_create_host_key
     from .server import start_server
     from .workshop import Workshop
 
-    key = load_or_create_host_key(config.host_key_path)
+    try:
+        key = load_or_create_host_key(config.host_key_path)
+    except (OSError, asyncssh.KeyImportError) as error:
+        print(f"bmc-tui: {config.host_key_path}: cannot use the host key: {error}", file=sys.stderr)
+        return 2
     workshop = Workshop(config, argv=argv)
     try:
         acceptor = await start_server(workshop, key)

@@ -29,6 +29,8 @@ RESET_TERMINAL = (
 )
 # Input a child has not read yet; beyond this the client is flooding and bytes are dropped.
 MAX_PENDING_INPUT = 256 * 1024
+# Keys typed while the child is still starting are kept for it, up to this much.
+MAX_EARLY_INPUT = 4096
 
 
 class Refused(Exception):
@@ -107,7 +109,11 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self.last_input = time.monotonic()
         self.last_input_at = time.time()
         self.workshop.touched()
-        if self._child is None or self._child.master_fd < 0:
+        if self._child is None:
+            if not self._ended:
+                self._pending += data[: max(0, MAX_EARLY_INPUT - len(self._pending))]
+            return
+        if self._child.master_fd < 0:
             return
         allowed = self._bucket.take(len(data))
         room = MAX_PENDING_INPUT - len(self._pending)
@@ -180,6 +186,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
     def attach_child(self, child: Child) -> None:
         self._child = child
         self._start_reading()
+        if self._pending:
+            self._flush_input()
 
     def _start_reading(self) -> None:
         child = self._child

@@ -223,7 +223,8 @@ class Workshop:
         last_write = 0.0
         while True:
             now = time.monotonic()
-            for session in list(self._active.values()):
+            # Participants only: a facilitator may watch the room for an hour without a key.
+            for session in self.participants:
                 if now - session.last_input > self.config.idle_timeout:
                     log.info("%s idle, closing", session.identity.slug)
                     session.end(IDLE, 1)

@@ -157,3 +157,13 @@ def test_roster_joins_files_and_connections(sessions_dir: Path) -> None:
 def test_announcements_lose_their_escapes(sessions_dir: Path) -> None:
     write_room(sessions_dir, Room(announcement="Break\x1b]0;pwn\x07 at\n11\x1b[2J"))
     assert read_room(sessions_dir).announcement == "Break at 11"
+
+
+def test_an_unreadable_host_key_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "host_key"
+    bad.write_text("not a key\n")
+    os.chmod(bad, 0o600)
+    assert main(["serve", "--open", "--port", "0", "--host-key", str(bad)]) == 2
+    assert "cannot use the host key" in capsys.readouterr().err
