@@ -150,6 +150,10 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
     # -- the child -----------------------------------------------------------------
 
     @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
     def size(self) -> tuple[int, int]:
         return self._size
 

@@ -83,7 +83,8 @@ class Workshop:
         self.connections = 0  # TCP connections open now, counted by the gates
         self._argv = argv or participant_argv(config)
         self._exec = ExecLauncher()
-        self._launcher: Launcher = self._exec
+        self._forks: Launcher | None = None
+        self._starting: set[str] = set()  # participants whose child is being started
         self._active: dict[str, WorkshopSession] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -127,28 +128,21 @@ class Workshop:
             previous = self._active.pop(key, None)
             if previous is not None:
                 await self._take_over(previous)
-            if not ident.facilitator and len(self.participants) >= self.config.max_participants:
+            # Those still starting count too, or a crowd arriving at once would overshoot.
+            taken = len(self.participants) + len(self._starting)
+            if not ident.facilitator and taken >= self.config.max_participants:
                 raise Refused(
                     f"The workshop is full ({self.config.max_participants} participants). "
                     "Ask the facilitator."
                 )
-            if session._closed:
+            if session.closed:
                 return None
-            argv = (
-                dashboard_argv(self.config)
-                if ident.facilitator
-                else self._argv(self._session_file(ident.user, ident.slug))
-            )
-            cols, rows = session.size
-            env = self._child_env(session.term, session.client_env)
-            spec = ChildSpec(argv, env, self._home, cols, rows)
+            self._starting.add(key)
             try:
-                child = await self._launcher.launch(spec)
-            except OSError as error:
-                log.warning("fork server failed (%s); starting a fresh interpreter", error)
-                self._launcher = self._exec
-                child = await self._exec.launch(spec)
-            if session._closed:  # the client left while its child was starting
+                child = await self._start_child(session)
+            finally:
+                self._starting.discard(key)
+            if session.closed:  # the client left while its child was starting
                 await child.stop()
                 return None
             self._active[key] = session
@@ -158,6 +152,25 @@ class Workshop:
         who = "facilitator" if ident.facilitator else f"participant {ident.slug}"
         log.info("%s connected from %s (pid %d)", who, ident.peer, child.pid)
         return child
+
+    async def _start_child(self, session: WorkshopSession) -> Child:
+        ident = session.identity
+        argv = (
+            dashboard_argv(self.config)
+            if ident.facilitator
+            else self._argv(self._session_file(ident.user, ident.slug))
+        )
+        cols, rows = session.size
+        env = self._child_env(session.term, session.client_env)
+        spec = ChildSpec(argv, env, self._home, cols, rows)
+        if self._forks is not None:
+            try:
+                return await self._forks.launch(spec)
+            except OSError as error:
+                log.warning("fork server failed (%s); children start fresh from now on", error)
+                forks, self._forks = self._forks, None
+                await forks.close()
+        return await self._exec.launch(spec)
 
     def _child_env(self, term: str | None, client_env: dict[str, str]) -> dict[str, str]:
         return child_environment(
@@ -214,7 +227,7 @@ class Workshop:
             from .forkserver import ForkServer
 
             try:
-                self._launcher = await ForkServer.start(self._child_env(None, {}))
+                self._forks = await ForkServer.start(self._child_env(None, {}))
             except (OSError, TimeoutError) as error:
                 log.warning("no fork server (%s); each child starts a fresh interpreter", error)
         self._ticker = asyncio.get_running_loop().create_task(self._tick())
@@ -264,6 +277,7 @@ class Workshop:
         pending = [t for t in self._tasks if not t.done()]
         if pending:
             await asyncio.wait(pending, timeout=5)
-        await self._launcher.close()
+        if self._forks is not None:
+            await self._forks.close()
         clear_status(self.config.sessions_dir)
         shutil.rmtree(self._home, ignore_errors=True)

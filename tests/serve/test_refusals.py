@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from bmc_tui.serve.server import start_server
 from bmc_tui.serve.workshop import Workshop
 
 from .client import connect, terminal
-from .helpers import READY, Server
+from .helpers import READY, Server, until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -116,3 +117,25 @@ async def test_too_many_connections_from_one_address_are_told_so(sessions_dir: P
     finally:
         acceptor.close()
         await workshop.shutdown()
+
+
+async def test_a_crowd_arriving_at_once_does_not_overshoot_the_cap(
+    serve: Callable[..., Server],
+) -> None:
+    server = serve("--open", "--max-participants", "3")
+    conns = await asyncio.gather(*(connect(server.port, f"p{i}") for i in range(6)))
+    try:
+        terms = await asyncio.gather(*(terminal(conn) for conn in conns))
+        await until(
+            lambda: (
+                sum(READY.encode() in t.output for t in terms) == 3
+                and sum(t.closed.is_set() for t in terms) == 3
+            ),
+            20,
+            "three in, three told the workshop is full",
+        )
+        assert sum("workshop is full" in t.text for t in terms) == 3
+        assert len(server.children()) == 3
+    finally:
+        for conn in conns:
+            conn.close()
