@@ -36,6 +36,11 @@ class OverviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._redraw()
+        # Another participant's room or a late findings refresh can change what is flagged.
+        self.watch(self.app, "findings", self._redraw, init=False)
+
+    def _redraw(self, _: object = None) -> None:
         if self.bmc.editor is not None:
             self.query_one(CanvasView).show(self.bmc.editor.session, flagged_ids(self.bmc))
 

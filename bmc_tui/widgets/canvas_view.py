@@ -3,21 +3,27 @@
     partners | activities / resources | value propositions | relationships / channels | segments
     cost structure                                         | revenue streams
 
-At 80×24 each cell shows the first items, cut to fit; larger terminals get more of each.
+Each cell fits its items to the room it has: an item takes at most a few lines (cut with
+"…"), and when the items do not all fit the last line says how many more there are. Narrow
+cells get short block titles, so at 80×24 every block is still named.
 """
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Final
+
+from rich.console import Console
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Static
+from textual.widget import Widget
 
 from ..model import BLOCK_TITLES, Session
 from ..text import one_line
 
-# (block, grid area) in the order the cells are laid out by the grid below.
-LAYOUT = (
+# Blocks in the order the grid below lays the cells out.
+LAYOUT: Final = (
     "key_partnerships",
     "key_activities",
     "value_propositions",
@@ -28,31 +34,93 @@ LAYOUT = (
     "cost_structure",
     "revenue_streams",
 )
+# Shorter block titles for narrow cells, longest first (not in guide.py: layout only).
+SHORT_TITLES: Final = MappingProxyType(
+    {
+        "key_partnerships": ("Partnerships", "Partners"),
+        "key_activities": ("Activities",),
+        "key_resources": ("Resources",),
+        "value_propositions": ("Value",),
+        "customer_relationships": ("Relationships", "Relations"),
+        "channels": ("Channels",),
+        "customer_segments": ("Segments",),
+        "cost_structure": ("Costs",),
+        "revenue_streams": ("Revenue",),
+    }
+)
+EMPTY: Final = "(empty)"
+NO_TEXT: Final = "(no text)"
 
 
-class CanvasCell(Static):
-    """One block: its title and its items, one line each."""
+def item_lines(console: Console, label: Text, width: int, most: int) -> list[Text]:
+    """`label` wrapped to `width` less a two-column indent, at most `most` lines."""
+    lines = list(label.wrap(console, max(width - 2, 2)))
+    cut = len(lines) > most
+    lines = lines[:most]
+    if cut:
+        last = lines[-1]
+        last.truncate(max(width - 3, 1))
+        last.rstrip()
+        last.append("…")
+    return lines
+
+
+class CanvasCell(Widget):
+    """One block: its title in the border, its items inside, fitted to the cell's size."""
+
+    DEFAULT_CSS = """
+    CanvasCell { height: 100%; }
+    """
 
     def __init__(self, block: str) -> None:
         super().__init__(id=f"cell-{block}", classes=f"canvas-cell cell-{block}")
         self.block = block
         self.border_title = BLOCK_TITLES[block]
+        self._entries: list[tuple[bool, str]] = []
 
     def show(self, session: Session, flagged: set[str]) -> None:
-        items = session.canvas.block(self.block)
-        text = Text(overflow="ellipsis")
-        if not items:
-            text.append("(empty)", style="dim italic")
-        for n, item in enumerate(items):
-            if n:
-                text.append("\n")
-            text.append(
-                "! " if item.id in flagged else "• ",
-                style="yellow" if item.id in flagged else "dim",
+        self._entries = [
+            (item.id in flagged, one_line(item.label, None) or NO_TEXT)
+            for item in session.canvas.block(self.block)
+        ]
+        self.border_subtitle = str(len(self._entries)) if self._entries else ""
+        self.refresh()
+
+    def on_resize(self) -> None:
+        titles = (BLOCK_TITLES[self.block], *SHORT_TITLES[self.block])
+        # A border title needs three columns each side of it (corner, line, space).
+        fitting = [t for t in titles if len(t) + 6 <= self.outer_size.width]
+        self.border_title = fitting[0] if fitting else titles[-1]
+
+    def render(self) -> Text:
+        width = max(self.content_size.width, 4)
+        height = max(self.content_size.height, 1)
+        if not self._entries:
+            return Text(EMPTY, style="dim italic")
+        console = Console(width=width, legacy_windows=False, color_system=None)
+        # As many lines per item as lets every item fit, from four down to two.
+        most = 2
+        for most in (4, 3, 2):
+            needed = sum(
+                len(item_lines(console, Text(label), width, most)) for _, label in self._entries
             )
-            text.append(one_line(item.label, 80) or "(no text)")
-        self.update(text)
-        self.border_subtitle = str(len(items)) if items else ""
+            if needed <= height:
+                break
+        lines: list[Text] = []
+        for n, (flag, label) in enumerate(self._entries):
+            last = n + 1 == len(self._entries)
+            # Keep a line free for "+N more" while more items follow.
+            room = height - len(lines) - (0 if last else 1)
+            wrapped = item_lines(console, Text(label), width, min(most, room)) if room > 0 else []
+            if not wrapped:
+                lines.append(Text(f"+{len(self._entries) - n} more", style="dim italic"))
+                break
+            for k, line in enumerate(wrapped):
+                marker = Text("  ")
+                if k == 0:
+                    marker = Text("! ", style="bold yellow") if flag else Text("• ", style="dim")
+                lines.append(marker + line)
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
 
 class CanvasView(Grid):
@@ -71,6 +139,7 @@ class CanvasView(Grid):
         border: round $primary 60%;
         border-title-color: $text;
         border-title-style: bold;
+        border-subtitle-color: $text-muted;
         padding: 0 1;
         height: 100%;
         overflow: hidden;
