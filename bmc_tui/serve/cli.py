@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,9 +31,11 @@ def setup_logging() -> None:
 
 def _banner(config: ServeConfig, port: int, fingerprint: str) -> str:
     host = config.host
-    shown = f"[{host}]" if ":" in host else host
+    listening = f"[{host}]" if ":" in host else host
+    # On every interface, people need a name they can reach, not 0.0.0.0.
+    shown = socket.gethostname() if host in ("0.0.0.0", "::", "") else listening
     lines = [
-        f"bmc-tui workshop on {shown}:{port}",
+        f"bmc-tui workshop on {listening}:{port}",
         f"Host key {fingerprint}",
         f"Participants: ssh -p {port} NAME@{shown}   (NAME: your name or your team's)",
     ]

@@ -218,7 +218,7 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         if not data:
             self._stop_reading()
             return
-        if self._chan is not None and not self._closed:
+        if self._chan is not None and not self._closed and not self._ended:
             self._chan.write(data)
 
     def _drain_output(self) -> None:
@@ -282,6 +282,7 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         if self._ended or self._chan is None:
             return
         self._ended = True
+        self._stop_reading()
         with contextlib.suppress(Exception):
             if reset:
                 self._chan.write(RESET_TERMINAL)

@@ -235,11 +235,10 @@ class Tmux:
             screen = self.screen(name)
             return screen if text in screen else None
 
-        found = wait_until(
-            seen,
-            timeout,
-            f"{text!r} on the {name} screen",
-        )
+        try:
+            found = wait_until(seen, timeout, f"{text!r} on the {name} screen")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the screen:\n{self.screen(name)}") from None
         return str(found)
 
     def close(self) -> None:

@@ -44,7 +44,7 @@ def test_participant_works_leaves_and_finds_everything_saved(
         mux.start("ana", _participant(server.port, "ana", key))
         mux.wait_for("ana", READY)
         _add_segment(mux, "ana", "Ferry commuters")
-        wait_until(lambda: _saved(sessions_dir, "ana", "Ferry commuters"), 10, "the save")
+        wait_until(lambda: _saved(sessions_dir, "ana", "Ferry commuters"), 20, "the save")
         mux.keys("ana", "Enter")
         mux.keys("ana", "~.")  # ssh's own escape: drop the connection, as a network would
         mux.wait_for("ana", "EXIT=")
@@ -83,8 +83,8 @@ def test_participants_are_apart_and_the_facilitator_sees_both(
         mux.wait_for("bob", READY)
         _add_segment(mux, "ana", "Harbor coffee")
         _add_segment(mux, "bob", "Bike repair")
-        wait_until(lambda: _saved(sessions_dir, "ana", "Harbor coffee"), 10, "ana's save")
-        wait_until(lambda: _saved(sessions_dir, "bob", "Bike repair"), 10, "bob's save")
+        wait_until(lambda: _saved(sessions_dir, "ana", "Harbor coffee"), 20, "ana's save")
+        wait_until(lambda: _saved(sessions_dir, "bob", "Bike repair"), 20, "bob's save")
         assert not _saved(sessions_dir, "ana", "Bike repair")
         assert not _saved(sessions_dir, "bob", "Harbor coffee")
         assert "Bike repair" not in mux.screen("ana")
@@ -95,4 +95,4 @@ def test_participants_are_apart_and_the_facilitator_sees_both(
         _type(mux, "room", "boss-code")
         mux.keys("room", "Enter")
         screen = mux.wait_for("room", "2 connected")
-        assert "● ana" in screen and "● bob" in screen
+        assert "● ana" in screen and "● bob" in screen, screen
