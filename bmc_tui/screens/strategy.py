@@ -1,0 +1,435 @@
+"""Step 4: the strategy, the why and the what for a period.
+
+A lot goes into it, so the screen is a section list on the left (keys 1-9) switching the
+pane on the right: the period and focus, one list + form per strategy list, the budget.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, ClassVar, Final
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ..guide import FOCUS_LABELS, STRATEGY_FIELDS
+from ..model import BLOCK_TITLES, FOCUSES, KIND_TITLES, STRATEGY_LISTS, Goal, Item, KeyDate
+from ..text import one_line
+from ..widgets.item_form import FieldSpec, ItemForm
+from ..widgets.item_list import ItemList, item_label
+from .base import StepScreen
+
+# Sections in the order of the workshop: the period first, the budget last (it follows
+# from everything else). The short titles fit the section list at 80 columns.
+SECTIONS: Final = (
+    "period",
+    "goals",
+    "markets",
+    "programs",
+    "messages",
+    "dates",
+    "pinches",
+    "policies",
+    "budget",
+)
+SECTION_TITLES: Final = {
+    "period": "Period & focus",
+    "goals": "Goals",
+    "markets": "Markets",
+    "programs": "Programs",
+    "messages": "Messages",
+    "dates": "Key dates",
+    "pinches": "Pinches",
+    "policies": "Policies",
+    "budget": "Budget",
+}
+SCALARS: Final = ("start", "end", "focus", "vision", "transformation", "budget")
+PERIOD_RULES: Final = ("strategy.period-invalid", "strategy.no-period")
+
+# Wording the guide does not have.
+PERIOD_HEADING: Final = "The period and the focus"
+DATE_FORMAT: Final = "YYYY-MM-DD"
+NOT_A_DATE: Final = "Not a date yet: write it as YYYY-MM-DD (it is saved once it is one)."
+METRIC_LABEL: Final = "Metric"
+METRIC_HINT: Final = "What you will count to know it worked"
+TARGET_LABEL: Final = "Target"
+TARGET_HINT: Final = "The value that counts as success, and by when"
+DATE_LABEL: Final = "Date"
+NOT_CHOSEN: Final = "(not chosen)"
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def list_fields(kind: str) -> tuple[FieldSpec, ...]:
+    text = FieldSpec("text", KIND_TITLES[kind], "text")
+    extra: dict[str, tuple[FieldSpec, ...]] = {
+        "goals": (
+            FieldSpec("metric", METRIC_LABEL, "text", hint=METRIC_HINT),
+            FieldSpec("target", TARGET_LABEL, "text", hint=TARGET_HINT),
+        ),
+        "markets": (FieldSpec("segments", BLOCK_TITLES["customer_segments"], "links"),),
+        "programs": (FieldSpec("goals", STRATEGY_FIELDS["goals"].label, "links"),),
+        "dates": (FieldSpec("date", DATE_LABEL, "date", hint=DATE_FORMAT),),
+    }
+    return (text, *extra.get(kind, ()))
+
+
+def parse_day(text: str) -> date | None:
+    """A strict YYYY-MM-DD day (Python would also take 20270101); ValueError otherwise."""
+    if not _ISO_DAY.fullmatch(text.strip()):
+        raise ValueError(text)
+    return date.fromisoformat(text.strip())
+
+
+class StrategyList(ItemList):
+    """An ItemList that also shows a key date's day and a goal's metric and target."""
+
+    def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
+        prompt = super().prompt_for(item, flagged)
+        if isinstance(item, KeyDate):
+            prompt.append(f"\n  {item.date.isoformat()}", style="cyan")
+        elif isinstance(item, Goal):
+            measure = " · ".join(
+                one_line(value, 30) for value in (item.metric, item.target) if value
+            )
+            if measure:
+                prompt.append(f"\n  {measure}", style="dim")
+        return prompt
+
+
+class KeyDateForm(ItemForm):
+    """A key date always has a day: clearing the field marks it instead of erasing the date."""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "field-date" and not event.value.strip():
+            event.input.add_class("-invalid")
+            event.stop()
+            event.prevent_default()  # ItemForm's handler would try to store "no date"
+
+
+class StrategyScreen(StepScreen):
+    STEP = "strategy"
+    CSS_PATH = "strategy.tcss"
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[
+            Binding(str(n), f"section('{section}')", SECTION_TITLES[section], show=False)
+            for n, section in enumerate(SECTIONS, start=1)
+        ],
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+    ]
+
+    def __init__(self, target: str | None = None) -> None:
+        super().__init__(target)
+        self.section = "period"
+        self.select_item: str | None = None
+        self.focus_scalar: str | None = None
+        if target in SECTIONS:
+            self.section = target
+            self.focus_scalar = "budget" if target == "budget" else None
+        elif target in SCALARS:
+            self.section = "budget" if target == "budget" else "period"
+            self.focus_scalar = target
+        elif target is not None and self.bmc.editor is not None:
+            found = self.bmc.editor.session.find(target)
+            if found is not None and found[0] in STRATEGY_LISTS:
+                self.section, self.select_item = found[0], target
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="strategy-body"):
+            yield OptionList(id="sections")
+            with ContentSwitcher(id="strategy-pane", initial=f"sec-{self.section}"):
+                yield from self._compose_period()
+                for kind in SECTIONS[1:-1]:
+                    yield from self._compose_list(kind)
+                yield from self._compose_budget()
+
+    def _compose_period(self) -> ComposeResult:
+        with VerticalScroll(id="sec-period", classes="scalar-section"):
+            yield Label(PERIOD_HEADING, classes="section-heading")
+            with Horizontal(id="period-dates"):
+                for name in ("start", "end"):
+                    with Vertical():
+                        yield Label(STRATEGY_FIELDS[name].label, classes="field-label")
+                        yield Input(
+                            id=f"strategy-{name}",
+                            placeholder=DATE_FORMAT,
+                            tooltip=STRATEGY_FIELDS[name].hint,
+                            max_length=10,
+                            restrict=r"[0-9-]*",
+                        )
+            yield Static(id="period-notes")
+            yield Label(STRATEGY_FIELDS["focus"].label, classes="field-label")
+            yield Select(
+                [(FOCUS_LABELS[focus], focus) for focus in FOCUSES],
+                id="strategy-focus",
+                prompt=NOT_CHOSEN,
+            )
+            yield Label(STRATEGY_FIELDS["focus"].hint, classes="field-hint")
+            for name in ("vision", "transformation"):
+                yield Label(STRATEGY_FIELDS[name].label, classes="field-label")
+                yield Input(id=f"strategy-{name}", placeholder=STRATEGY_FIELDS[name].hint)
+
+    def _compose_list(self, kind: str) -> ComposeResult:
+        with Vertical(id=f"sec-{kind}", classes="list-section"):
+            yield Label(STRATEGY_FIELDS[kind].hint, classes="section-hint")
+            with Horizontal(classes="section-body"):
+                item_list = StrategyList(kind, id=f"list-{kind}")
+                item_list.border_title = STRATEGY_FIELDS[kind].label
+                yield item_list
+                form_class = KeyDateForm if kind == "dates" else ItemForm
+                yield form_class(kind, list_fields(kind), id=f"form-{kind}")
+
+    def _compose_budget(self) -> ComposeResult:
+        field = STRATEGY_FIELDS["budget"]
+        with VerticalScroll(id="sec-budget", classes="scalar-section"):
+            yield Label(field.label, classes="section-heading")
+            yield Label(field.hint, classes="field-hint")
+            yield TextArea(id="strategy-budget", soft_wrap=True, placeholder=field.hint)
+            yield Static(id="budget-context")
+
+    def on_mount(self) -> None:
+        nav = self.query_one("#sections", OptionList)
+        nav.border_title = "Sections 1-9"
+        self._fill_sections()
+        nav.highlighted = SECTIONS.index(self.section)
+        self._fill_scalars()
+        self._show_notes()
+        if self.select_item is not None:
+            self.query_one(f"#list-{self.section}", ItemList).reload(select=self.select_item)
+        if self.target in (None, "period"):
+            # The section list first, so that the number keys and arrows work at once.
+            nav.focus()
+        else:
+            self._focus_section(self.focus_scalar)
+        self.watch(self.app, "revision", self._refresh, init=False)
+        self.watch(self.app, "findings", self._refresh, init=False)
+
+    def _fill_scalars(self) -> None:
+        """Put the session's values into the period and budget fields (not an edit)."""
+        strategy = self.session.strategy
+        for name in ("start", "end", "vision", "transformation"):
+            widget = self.query_one(f"#strategy-{name}", Input)
+            value = getattr(strategy, name)
+            with widget.prevent(Input.Changed):
+                widget.value = "" if value is None else str(value)
+        focus = self.query_one("#strategy-focus", Select)
+        with focus.prevent(Select.Changed):
+            focus.value = strategy.focus if strategy.focus in FOCUSES else Select.NULL
+        budget = self.query_one("#strategy-budget", TextArea)
+        with budget.prevent(TextArea.Changed):
+            budget.load_text(strategy.budget or "")
+
+    # -- sections ------------------------------------------------------------------------
+
+    def _flagged_sections(self) -> set[str]:
+        kinds = {item.id: kind for kind in STRATEGY_LISTS for item in self.session.items_of(kind)}
+        flagged = set()
+        for finding in self.bmc.findings:
+            if finding.severity == "info":
+                continue
+            if finding.rule in PERIOD_RULES:
+                flagged.add("period")
+            elif finding.refs and finding.refs[0] in kinds:
+                flagged.add(kinds[finding.refs[0]])
+        return flagged
+
+    def _fill_sections(self) -> None:
+        nav = self.query_one("#sections", OptionList)
+        keep = nav.highlighted
+        flagged = self._flagged_sections()
+        nav.clear_options()
+        for n, section in enumerate(SECTIONS, start=1):
+            label = Text(f"{n} ", style="dim")
+            label.append(SECTION_TITLES[section])
+            if section in STRATEGY_LISTS:
+                count = len(self.session.items_of(section))
+                label.append(f"  {count}" if count else "  ·", style="green" if count else "dim")
+            elif self._section_done(section):
+                label.append("  ✓", style="green")
+            if section in flagged:
+                label.append(" !", style="bold yellow")
+            nav.add_option(Option(label, id=section))
+        nav.highlighted = keep
+
+    def _section_done(self, section: str) -> bool:
+        strategy = self.session.strategy
+        if section == "budget":
+            return bool(strategy.budget and strategy.budget.strip())
+        return bool(strategy.start and strategy.end and strategy.focus)
+
+    def action_section(self, section: str) -> None:
+        self._show_section(section)
+        self._focus_section()
+
+    def _show_section(self, section: str) -> None:
+        self.section = section
+        self.query_one("#strategy-pane", ContentSwitcher).current = f"sec-{section}"
+        nav = self.query_one("#sections", OptionList)
+        if nav.highlighted != SECTIONS.index(section):
+            nav.highlighted = SECTIONS.index(section)
+        if section == "budget":
+            self._show_budget_context()
+
+    def _focus_section(self, scalar: str | None = None) -> None:
+        """Put the cursor into the shown section: its list, or its first (or named) field."""
+        if self.section in STRATEGY_LISTS:
+            self.query_one(f"#list-{self.section}", ItemList).focus()
+            return
+        name = scalar or ("budget" if self.section == "budget" else "start")
+        widget = self.query_one(f"#strategy-{name}")
+        if not self.bmc.can_edit:
+            self.query_one("#sections", OptionList).focus()
+        else:
+            widget.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        option_id = event.option.id
+        if (
+            event.option_list.id == "sections"
+            and isinstance(option_id, str)
+            and option_id in SECTIONS
+            and option_id != self.section
+        ):
+            self._show_section(option_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "sections":
+            self._focus_section()
+
+    def action_focus_main(self) -> None:
+        """Esc: from a field to its section's list; from a list to the section list."""
+        focused = self.focused
+        if self.section in STRATEGY_LISTS and not isinstance(focused, ItemList):
+            self.query_one(f"#list-{self.section}", ItemList).focus()
+        else:
+            self.query_one("#sections", OptionList).focus()
+
+    def _refresh(self, _: object = None) -> None:
+        if self.bmc.editor is None:
+            return
+        self._fill_sections()
+        self._show_notes()
+        if self.section == "budget":
+            self._show_budget_context()
+
+    # -- the period and the budget -------------------------------------------------------
+
+    def _set(self, name: str, value: Any) -> None:
+        if self.bmc.editor is None or not self.bmc.can_edit:
+            return
+        before = self.editor.revision
+        self.editor.set_strategy_field(name, value)
+        if self.editor.revision != before:
+            self.bmc.edited()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("strategy-")
+        if name not in SCALARS:
+            return
+        event.stop()
+        if name in ("start", "end"):
+            text = event.value.strip()
+            try:
+                day = parse_day(text) if text else None
+            except ValueError:
+                event.input.add_class("-invalid")
+                self._show_notes()
+                return
+            event.input.remove_class("-invalid")
+            self._set(name, day)
+            self._show_notes()
+        else:
+            self._set(name, event.value if event.value.strip() else None)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "strategy-focus":
+            event.stop()
+            self._set("focus", None if event.value is Select.NULL else event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "strategy-budget":
+            text = event.text_area.text
+            self._set("budget", text if text.strip() else None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        form = next((a for a in event.input.ancestors if isinstance(a, ItemForm)), None)
+        if form is not None:
+            # Done with this item: back to its list for the next one.
+            self.query_one(f"#list-{form.kind}", ItemList).focus()
+        else:
+            self.focus_next()
+
+    def on_descendant_blur(self, event: object) -> None:
+        # The base class seals Input and Select; the budget is typed into a TextArea.
+        if isinstance(getattr(event, "widget", None), TextArea):
+            self.seal_on_blur()
+
+    def _show_notes(self) -> None:
+        notes = Text()
+        invalid = [
+            STRATEGY_FIELDS[name].label
+            for name in ("start", "end")
+            if self.query_one(f"#strategy-{name}", Input).has_class("-invalid")
+        ]
+        if invalid:
+            notes.append(f"{' / '.join(invalid)}: {NOT_A_DATE}", style="bold red")
+        for finding in self.bmc.findings:
+            if finding.rule in PERIOD_RULES:
+                if notes:
+                    notes.append("\n")
+                notes.append("! ", style="bold yellow")
+                notes.append(one_line(finding.message, 200))
+        if not notes:
+            notes.append(STRATEGY_FIELDS["end"].hint, style="dim italic")
+        self.query_one("#period-notes", Static).update(notes)
+
+    def _show_budget_context(self) -> None:
+        """What the budget should follow from: the goals with their targets, and the counts."""
+        strategy = self.session.strategy
+        text = Text()
+        text.append(STRATEGY_FIELDS["goals"].label, style="bold")
+        for goal in strategy.goals:
+            text.append("\n• ")
+            text.append(item_label(goal, 60))
+            if goal.target and goal.target.strip():
+                text.append(f" — {one_line(goal.target, 40)}", style="dim")
+        counts = [
+            f"{STRATEGY_FIELDS[kind].label}: {len(self.session.items_of(kind))}"
+            for kind in ("markets", "programs", "pinches")
+        ]
+        text.append("\n" + " · ".join(counts), style="dim")
+        self.query_one("#budget-context", Static).update(text)
+
+    # -- lists ↔ forms -------------------------------------------------------------------
+
+    def _form(self, kind: str) -> ItemForm:
+        return self.query_one(f"#form-{kind}", ItemForm)
+
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        self._form(event.item_list.kind).show(event.item_id)
+
+    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
+        form = self._form(event.item_list.kind)
+        form.show(event.item_id)
+        form.focus_field("text")
+
+    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
+        self.choose_links(event.item_list.kind, event.item_id)
+
+    def resume_target(self) -> str:
+        """Where to land when the screen is rebuilt (after undo): this section and item."""
+        if self.section in STRATEGY_LISTS:
+            item_id = self.query_one(f"#list-{self.section}", ItemList).current_id
+            if item_id is not None and self.session.find(item_id) is not None:
+                return item_id
+        return self.section
