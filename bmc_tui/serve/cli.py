@@ -8,14 +8,11 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from .config import FACILITATOR, ConfigError, ServeConfig, config_from_args
 
 log = logging.getLogger("bmc_tui.serve")
-
-ArgvFactory = Callable[[Path], list[str]]
 
 
 def setup_logging() -> None:
@@ -52,8 +49,8 @@ def _banner(config: ServeConfig, port: int, fingerprint: str) -> str:
     return "\n".join(lines)
 
 
-async def serve(config: ServeConfig, argv: ArgvFactory | None = None) -> int:
-    """Serve until SIGINT or SIGTERM; `argv` replaces the participant command (tests)."""
+async def serve(config: ServeConfig) -> int:
+    """Serve until SIGINT or SIGTERM, then end every child before returning."""
     import asyncssh
 
     from .hostkey import fingerprint, load_or_create_host_key
@@ -65,7 +62,7 @@ async def serve(config: ServeConfig, argv: ArgvFactory | None = None) -> int:
     except (OSError, asyncssh.KeyImportError) as error:
         print(f"bmc-tui: {config.host_key_path}: cannot use the host key: {error}", file=sys.stderr)
         return 2
-    workshop = Workshop(config, argv=argv)
+    workshop = Workshop(config)
     try:
         acceptor = await start_server(workshop, key)
     except OSError as error:
