@@ -17,6 +17,7 @@ from typing import NoReturn
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_COMMANDS = frozenset({"check", "list", "new", "examples", "open", "export", "diff", "serve"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +42,18 @@ def _duration(text: str) -> int:
     return int(value)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, just that one command's subparser.
+
+    `main` passes `only` when the first argument names a command, so `check` and `list`
+    do not pay for building eight subparsers they never use (argparse calls gettext for
+    every parser and argument: a few ms of every scripted run). The parse is the same:
+    the other commands could not have matched anyway.
+    """
+
+    def wanted(command: str) -> bool:
+        return only is None or only == command
+
     common = _Parser(add_help=False)
     common.add_argument(
         "--sessions-dir",
@@ -74,117 +86,129 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bmc-tui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = sub.add_parser(
-        "check",
-        parents=[common],
-        help="report the misalignments of session files",
-        description="Report every finding of the alignment rules for each file.",
-    )
-    check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "info", "never"),
-        default="error",
-        help="exit 1 when a finding reaches this severity (default: error)",
-    )
+    if wanted("check"):
+        check = sub.add_parser(
+            "check",
+            parents=[common],
+            help="report the misalignments of session files",
+            description="Report every finding of the alignment rules for each file.",
+        )
+        check.add_argument("files", nargs="+", metavar="FILE")
+        check.add_argument("--format", choices=("text", "json"), default="text")
+        check.add_argument(
+            "--fail-on",
+            choices=("error", "warning", "info", "never"),
+            default="error",
+            help="exit 1 when a finding reaches this severity (default: error)",
+        )
 
-    listing = sub.add_parser(
-        "list",
-        parents=[common],
-        help="list the sessions in the folder",
-        description="List the sessions of the sessions folder.",
-    )
-    listing.add_argument("--format", choices=("text", "json"), default="text")
+    if wanted("list"):
+        listing = sub.add_parser(
+            "list",
+            parents=[common],
+            help="list the sessions in the folder",
+            description="List the sessions of the sessions folder.",
+        )
+        listing.add_argument("--format", choices=("text", "json"), default="text")
 
-    new = sub.add_parser(
-        "new",
-        parents=[common, tui],
-        help="create a session",
-        description="Create a session file and print its path. On a terminal, "
-        "it then opens the workshop on it (unless --no-open).",
-    )
-    new.add_argument("title", metavar="TITLE")
-    new.add_argument("--id", metavar="ID", help="the session id (default: made from the title)")
-    new.add_argument(
-        "--example", metavar="NAME", help="start from a shipped example (see `bmc-tui examples`)"
-    )
-    new.add_argument("--no-open", action="store_true", help="only create the file")
+    if wanted("new"):
+        new = sub.add_parser(
+            "new",
+            parents=[common, tui],
+            help="create a session",
+            description="Create a session file and print its path. On a terminal, "
+            "it then opens the workshop on it (unless --no-open).",
+        )
+        new.add_argument("title", metavar="TITLE")
+        new.add_argument("--id", metavar="ID", help="the session id (default: made from the title)")
+        new.add_argument(
+            "--example",
+            metavar="NAME",
+            help="start from a shipped example (see `bmc-tui examples`)",
+        )
+        new.add_argument("--no-open", action="store_true", help="only create the file")
 
-    sub.add_parser(
-        "examples",
-        help="list the shipped example sessions",
-        description="List the example sessions shipped with bmc-tui.",
-    )
+    if wanted("examples"):
+        sub.add_parser(
+            "examples",
+            help="list the shipped example sessions",
+            description="List the example sessions shipped with bmc-tui.",
+        )
 
-    opener = sub.add_parser(
-        "open",
-        parents=[common, tui],
-        help="open a session in the workshop",
-        description="Open a session (an id in the folder, or a path).",
-    )
-    opener.add_argument("session", metavar="ID|PATH")
-    opener.add_argument("--read-only", action="store_true", help="never write the file")
-    # Used by `bmc-tui serve` for each participant: one session, no way to reach the others.
-    opener.add_argument("--participant", action="store_true", help=argparse.SUPPRESS)
+    if wanted("open"):
+        opener = sub.add_parser(
+            "open",
+            parents=[common, tui],
+            help="open a session in the workshop",
+            description="Open a session (an id in the folder, or a path).",
+        )
+        opener.add_argument("session", metavar="ID|PATH")
+        opener.add_argument("--read-only", action="store_true", help="never write the file")
+        # Used by `bmc-tui serve` for each participant: one session, no way to reach the others.
+        opener.add_argument("--participant", action="store_true", help=argparse.SUPPRESS)
 
-    export = sub.add_parser(
-        "export",
-        parents=[common],
-        help="export a session as md, html or json",
-        description="Export a session (an id in the folder, or a path).",
-    )
-    export.add_argument("session", metavar="SESSION")
-    export.add_argument("--format", choices=("md", "html", "json"), default="md")
-    export.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="where to write (default: stdout for md/json, <id>.html for html)",
-    )
+    if wanted("export"):
+        export = sub.add_parser(
+            "export",
+            parents=[common],
+            help="export a session as md, html or json",
+            description="Export a session (an id in the folder, or a path).",
+        )
+        export.add_argument("session", metavar="SESSION")
+        export.add_argument("--format", choices=("md", "html", "json"), default="md")
+        export.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="where to write (default: stdout for md/json, <id>.html for html)",
+        )
 
-    diff = sub.add_parser(
-        "diff",
-        parents=[common],
-        help="what changed between two sessions",
-        description="Compare two sessions (ids or paths): items, links, findings.",
-    )
-    diff.add_argument("old", metavar="A")
-    diff.add_argument("new", metavar="B")
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    if wanted("diff"):
+        diff = sub.add_parser(
+            "diff",
+            parents=[common],
+            help="what changed between two sessions",
+            description="Compare two sessions (ids or paths): items, links, findings.",
+        )
+        diff.add_argument("old", metavar="A")
+        diff.add_argument("new", metavar="B")
+        diff.add_argument("--format", choices=("text", "json"), default="text")
 
-    serve = sub.add_parser(
-        "serve",
-        parents=[common],
-        help="run a workshop over SSH",
-        description="Serve the workshop over SSH: one session per participant.",
-    )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=2222)
-    codes = serve.add_mutually_exclusive_group()
-    codes.add_argument("--passcode", metavar="CODE")
-    codes.add_argument("--passcode-file", metavar="FILE")
-    fcodes = serve.add_mutually_exclusive_group()
-    fcodes.add_argument("--facilitator-passcode", metavar="CODE")
-    fcodes.add_argument("--facilitator-passcode-file", metavar="FILE")
-    serve.add_argument("--authorized-keys", metavar="FILE")
-    serve.add_argument(
-        "--open", action="store_true", help="no authentication (refused on any host but loopback)"
-    )
-    serve.add_argument("--max-participants", type=int, default=60, metavar="N")
-    serve.add_argument("--idle-timeout", type=_duration, default=30 * 60, metavar="DURATION")
-    serve.add_argument(
-        "--host-key",
-        metavar="FILE",
-        help="the server's host key (default: <sessions-dir>/.ssh_host_ed25519_key)",
-    )
-    serve.add_argument(
-        "--timebox",
-        metavar="DURATION",
-        type=_duration,
-        default=None,
-        help="a countdown per step for every participant",
-    )
+    if wanted("serve"):
+        serve = sub.add_parser(
+            "serve",
+            parents=[common],
+            help="run a workshop over SSH",
+            description="Serve the workshop over SSH: one session per participant.",
+        )
+        serve.add_argument("--host", default="127.0.0.1")
+        serve.add_argument("--port", type=int, default=2222)
+        codes = serve.add_mutually_exclusive_group()
+        codes.add_argument("--passcode", metavar="CODE")
+        codes.add_argument("--passcode-file", metavar="FILE")
+        fcodes = serve.add_mutually_exclusive_group()
+        fcodes.add_argument("--facilitator-passcode", metavar="CODE")
+        fcodes.add_argument("--facilitator-passcode-file", metavar="FILE")
+        serve.add_argument("--authorized-keys", metavar="FILE")
+        serve.add_argument(
+            "--open",
+            action="store_true",
+            help="no authentication (refused on any host but loopback)",
+        )
+        serve.add_argument("--max-participants", type=int, default=60, metavar="N")
+        serve.add_argument("--idle-timeout", type=_duration, default=30 * 60, metavar="DURATION")
+        serve.add_argument(
+            "--host-key",
+            metavar="FILE",
+            help="the server's host key (default: <sessions-dir>/.ssh_host_ed25519_key)",
+        )
+        serve.add_argument(
+            "--timebox",
+            metavar="DURATION",
+            type=_duration,
+            default=None,
+            help="a countdown per step for every participant",
+        )
     return parser
 
 
@@ -214,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     args = parser.parse_args(argv)
     from .store import StoreError, resolve_sessions_dir
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
-import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +24,10 @@ try:  # POSIX only; elsewhere sessions are not locked, the on-save check still a
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
+
+# hashlib, tempfile and unicodedata are imported where they are used: `check` and `list`
+# never need them, and together they were a third of the CLI's own import time
+# (tempfile alone pulls in shutil, random, bz2 and lzma). See docs/performance.md.
 
 ENV_SESSIONS = "BMC_TUI_SESSIONS"
 DEFAULT_SESSIONS_DIR = "sessions"
@@ -47,6 +48,8 @@ def _reason(error: OSError) -> str:
 
 def slugify(title: str) -> str:
     """A session id made from a title: ascii, lowercase, dashes; never empty."""
+    import unicodedata
+
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     slug = slug[:64].rstrip("-")
@@ -72,6 +75,8 @@ class Listing:
 
 @dataclass(frozen=True)
 class _DiskState:
+    """What the file looked like when this process last read or wrote it."""
+
     digest: str
     stat: tuple[int, int, int]
 
@@ -189,6 +194,8 @@ class Store:
 
     def open(self, path: Path, *, write: bool = True) -> Handle:
         """Open a session; for writing, take its lock or fall back to read-only with a reason."""
+        import hashlib
+
         data, st = read_file(path)
         try:
             session = parse_toml(data)
@@ -271,6 +278,8 @@ class Store:
 
     def changed_on_disk(self, handle: Handle) -> bool:
         """Whether another writer replaced the file since this handle last read or wrote it."""
+        import hashlib
+
         if handle._disk is None:
             return handle.path.exists()
         # Always compare content: an in-place edit of the same size can keep size, inode and
@@ -295,6 +304,9 @@ class Store:
         self._write(handle)
 
     def _write(self, handle: Handle, *, exclusive: bool = False) -> None:
+        import hashlib
+        import tempfile
+
         path = handle.path
         data = dump_toml(handle.session).encode("utf-8")
         folder = path.parent

@@ -59,6 +59,8 @@ Check = Callable[["Context"], Iterable[Hit]]
 
 @dataclass(frozen=True)
 class Rule:
+    """One alignment rule of the spec: its id, severity, step, words and check."""
+
     id: str
     severity: str
     step: str

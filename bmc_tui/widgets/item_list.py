@@ -153,18 +153,25 @@ class ItemList(OptionList):
         else:
             self.highlighted = min(index or 0, self.option_count - 1)
 
+    def _replace_prompt(self, item_id: str, prompt: Text) -> None:
+        # OptionList drops the rendering of *every* option on each replacement, so on a
+        # long list a replacement costs a re-render of the whole list: only replace a prompt
+        # that really changed (findings change rarely while typing; texts change per key).
+        if self.get_option(item_id).prompt != prompt:
+            self.replace_option_prompt(item_id, prompt)
+
     def refresh_item(self, item_id: str) -> None:
         """Re-render one item after its text changed (cheap: no rebuild while typing)."""
         for item in self.items:
             if item.id == item_id:
-                self.replace_option_prompt(item_id, self.prompt_for(item, self._flagged()))
+                self._replace_prompt(item_id, self.prompt_for(item, self._flagged()))
                 return
 
     def _findings_changed(self, _: object) -> None:
         flagged = self._flagged()
         for item in self.items:
             try:
-                self.replace_option_prompt(item.id, self.prompt_for(item, flagged))
+                self._replace_prompt(item.id, self.prompt_for(item, flagged))
             except Exception:  # noqa: BLE001 - the list may be mid-rebuild; next change fixes it
                 return
 

@@ -28,19 +28,31 @@ class StepBar(Static):
     def bmc(self) -> BmcApp:
         return cast("BmcApp", self.app)
 
+    _shown: Text | None = None
+
     def on_mount(self) -> None:
         self.watch(self.app, "findings", self._changed, init=False)
         self.watch(self.app, "revision", self._changed, init=False)
         self.watch(self.app, "room", self._changed, init=False)
         self.set_interval(1.0, self._tick)
-        self.update(self.render_bar())
+        self._show(self.render_bar())
 
     def _changed(self, _: object = None) -> None:
-        self.update(self.render_bar())
+        self._show(self.render_bar())
 
     def _tick(self) -> None:
         if self.bmc.timebox_ends() is not None:
-            self.update(self.render_bar())
+            self._show(self.render_bar())
+
+    def _show(self, bar: Text) -> None:
+        # `revision` changes on every keystroke, but the bar rarely does: redraw only when
+        # it did. And never ask for a layout: the bar's height is fixed (2) by its CSS, and
+        # a layout pass re-renders the whole screen (it was most of a keystroke's cost on
+        # a large canvas; see docs/performance.md).
+        if bar == self._shown:
+            return
+        self._shown = bar
+        self.update(bar, layout=False)
 
     def render_bar(self) -> Text:
         app = self.bmc
