@@ -22,7 +22,9 @@ def test_new_session_typed_in_a_real_terminal_is_saved(tmp_path: Path) -> None:
         term.wait_for("F3")
         term.keys("F3")
         term.wait_for("Customer Segments")
+        term.wait_for("a Add")
         term.keys("a")
+        term.wait_gone("a Add")  # the Footer drops the list's keys once the text field has focus
         term.type("Ferry commuters")
         term.keys("Enter")
         term.wait_for("Ferry commuters")
@@ -49,7 +51,9 @@ def test_killing_the_terminal_keeps_what_was_typed(tmp_path: Path) -> None:
         term.wait_for("F3")
         term.keys("F3")
         term.wait_for("Customer Segments")
+        term.wait_for("a Add")
         term.keys("a")
+        term.wait_gone("a Add")  # the Footer drops the list's keys once the text field has focus
         term.type("Night owls")
         term.wait_for("Night owls")
         # Wait for the debounced save, then hang up the terminal like a dropped SSH link.

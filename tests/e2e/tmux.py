@@ -71,6 +71,17 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} never appeared on screen:\n{screen}")
 
+    def wait_gone(self, text: str, timeout: float = 15.0) -> str:
+        """Wait until `text` is no longer on screen (e.g. a key hint leaving the Footer)."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} stayed on screen:\n{screen}")
+
     def alive(self) -> bool:
         out = self._run("list-panes", "-t", self.name, "-F", "#{pane_dead}", check=False)
         return out.strip() == "0"
