@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 from types import MappingProxyType
 from typing import ClassVar, Final
@@ -56,7 +56,6 @@ ROW_LINES: Final = 2
 def _field(name: str, kind: str = "text", *, label: str | None = None) -> FieldSpec:
     guide = PLAN_FIELDS[name]
     choices = tuple((p, PURPOSE_LABELS[p]) for p in PURPOSES) if kind == "choice" else ()
-    # Dates show their format in the label; the guide's hint becomes the placeholder.
     return FieldSpec(
         "text" if name == "title" else name,
         label or guide.label,
@@ -66,6 +65,7 @@ def _field(name: str, kind: str = "text", *, label: str | None = None) -> FieldS
     )
 
 
+# Dates show their format in the label; the guide's hint becomes the placeholder.
 PLAN_FORM: Final = (
     _field("title"),
     _field("purpose", "choice"),
@@ -104,22 +104,15 @@ def served_goals(session: Session, item: PlanItem) -> list[str]:
     return [one_line(goals[g].label, 40) or g for g in ids if g in goals]
 
 
-def item_status(item_id: str, findings: Iterable[Finding]) -> tuple[str, str]:
-    """(severity or "", what is wrong) for one plan item: the worst finding about it."""
-    worst: Finding | None = None
-    for finding in findings:
-        if finding.severity == "info" or not finding.refs or finding.refs[0] != item_id:
-            continue
-        if worst is None or finding.sort_key() < worst.sort_key():
-            worst = finding
-    if worst is None:
+def item_status(item_id: str, findings: Sequence[Finding]) -> tuple[str, str]:
+    """(severity or "", what is wrong) for one plan item: its most telling finding."""
+    about = [f for f in findings if f.severity != "info" and f.refs[:1] == (item_id,)]
+    if not about:
         return "", ALIGNED
-    # A random act is the finding the plan step is about: name it whenever it applies.
-    for finding in findings:
-        if finding.rule == "plan.random-act" and finding.refs[:1] == (item_id,):
-            if worst.severity != "error":
-                worst = finding
-            break
+    worst = min(about, key=Finding.sort_key)
+    # Short of an error, a random act is what the plan step is about: name it first.
+    if worst.severity != "error":
+        worst = next((f for f in about if f.rule == "plan.random-act"), worst)
     return worst.severity, STATUS_WORDS.get(worst.rule, worst.rule.split(".")[-1])
 
 
@@ -264,7 +257,10 @@ class PlanScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "link":
-            return self.bmc.can_edit and self.query_one(ItemList).current_id is not None
+            # Links are chosen for the item being edited, not from the table.
+            if self.table_shown or not self.bmc.can_edit:
+                return False
+            return self.query_one(ItemList).current_id is not None
         return True
 
     def action_toggle_table(self) -> None:

@@ -74,15 +74,15 @@ def why_text(session: Session, finding: Finding | None) -> Text:
     text = Text()
     text.append(f"{mark} {SEVERITY_NAMES[finding.severity]}", style=style)
     text.append(f"  {finding.rule}\n", style="dim")
-    text.append(one_line(finding.message, None) + "\n")
-    text.append("Enter: fix it in ", style="dim")
+    text.append(one_line(finding.message, None))
+    if finding.why:
+        text.append("\n\n")
+        text.append(finding.why, style="italic")
+    text.append("\nEnter: fix it in ", style="dim")
     text.append(STEP_TITLES.get(finding.step, finding.step), style="bold")
     where = target_name(session, finding)
     if where:
         text.append(f" → {where}", style="dim")
-    if finding.why:
-        text.append("\n\n")
-        text.append(finding.why, style="italic")
     return text
 
 
@@ -91,6 +91,8 @@ class SummaryScreen(StepScreen):
     CSS_PATH = "summary.tcss"
     # Under 34 lines the canvas gives its room to the findings unless asked for (c).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    # Wide terminals give the "why" more room, so it reads in a few long lines.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "toggle_canvas", "Canvas", tooltip="Show or hide the canvas overview"),
         Binding("x", "export('md')", "Export .md", tooltip="Write a Markdown report"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from rich.table import Table
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -92,9 +93,11 @@ class FindingsList(OptionList):
             for finding in group:
                 key = finding_key(finding)
                 self._by_key[key] = finding
-                prompt = Text()
-                prompt.append(f" {mark} ", style=style)
-                prompt.append(one_line(finding.message, None))
+                # A grid, so a long message wraps under itself, not under the mark.
+                prompt = Table.grid(padding=(0, 1), expand=True)
+                prompt.add_column(width=2, justify="right")
+                prompt.add_column(ratio=1)
+                prompt.add_row(Text(mark, style=style), Text(one_line(finding.message, None)))
                 options.append(Option(prompt, id=key))
         if not options:
             options.append(Option(Text(NOTHING, style="green"), disabled=True))

@@ -77,6 +77,17 @@ async def highlight(pilot: Pilot[None], finding: Finding) -> None:
     assert listed.current == finding
 
 
+def put_highlight(app: BmcApp, finding: Finding) -> None:
+    """Highlight `finding` directly (the arrow keys are covered by `highlight`)."""
+    listed = findings_list(app)
+    listed.focus()
+    listed.highlighted = next(
+        n
+        for n in range(listed.option_count)
+        if listed.get_option_at_index(n).id == finding_key(finding)
+    )
+
+
 def why(app: BmcApp) -> str:
     return str(app.screen.query_one("#why", Static).render())
 
@@ -160,43 +171,55 @@ async def test_enter_on_unreached_segment_lands_on_the_canvas_segment(sessions_d
         assert headings(app)[0].startswith("Errors")
 
 
-async def test_every_finding_opens_its_step_screen(sessions_dir: Path) -> None:
-    """Jump-to-fix for all rules at once, on every step whose screen exists."""
+def everything_wrong(session: Session) -> None:
+    """At least one finding for every step, and for the data rules."""
+    misaligned(session)
+    session.social.problem = "promotion"
+    session.social.ratings["conversation"] = 1
+    session.fitness.market_driven = False
+    session.strategy.budget = None
+    session.strategy.goals[0].metric = None
+    session.practices[0].improves = None
+    session.canvas.key_resources.append(Item(id="kr-idle", text="A van"))
+    session.canvas.channels.clear()
+    session.plan[1].links["goals"] = ["g-gone"]
 
-    def everything_wrong(session: Session) -> None:
-        misaligned(session)
-        session.social.ratings["conversation"] = 1
-        session.fitness.market_driven = False
-        session.strategy.budget = None
-        session.canvas.key_resources.append(Item(id="kr-idle", text="A van"))
-        session.canvas.channels.clear()
 
+def focused_on(app: BmcApp) -> set[str]:
+    """What the focused widget is on: its highlighted item, and its own id."""
+    focused = app.focused
+    names = {str(getattr(focused, "current_id", None)), str(getattr(focused, "id", None))}
+    return names | {name.split("-", 1)[-1] for name in names}
+
+
+@pytest.mark.parametrize("step", ["social", "canvas", "practices", "strategy", "plan", "fitness"])
+async def test_enter_on_every_finding_lands_on_what_fixes_it(sessions_dir: Path, step: str) -> None:
+    """Jump-to-fix for every rule of a step: the cursor is on the item (or the rating,
+    fitness question, strategy field) the finding names."""
+    if importlib.util.find_spec(f"bmc_tui.screens.{step}") is None:
+        pytest.skip(f"the {step} screen is not built yet")
     path = make_custom(sessions_dir, everything_wrong)
     app = make_app(sessions_dir, path)
     async with app.run_test(size=(120, 40)) as pilot:
-        steps = {f.step for f in app.findings}
-        assert {"social", "canvas", "strategy", "plan", "fitness"} <= steps
-        for finding in list(app.findings):
-            module = f"bmc_tui.screens.{finding.step}"
-            if importlib.util.find_spec(module) is None:
-                continue
-            before = app.screen
-            app.goto_step(finding.step, finding.target)
-            await wait_for(
-                pilot, lambda old=before: app.screen is not old and app.screen.is_mounted
-            )
+        rules = {f.rule: f for f in app.findings if f.step == step}  # one per rule
+        assert rules
+        for finding in rules.values():
+            if not isinstance(app.screen, SummaryScreen):
+                await pilot.press("f8")
+                await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen))
+                await pilot.pause()
+            put_highlight(app, finding)
             await pilot.pause()
-            assert getattr(app.screen, "STEP", "") == finding.step
-            if finding.step in ("canvas", "plan") and finding.target in {
-                item.id
-                for _, item in app.editor.session.all_items()  # type: ignore[union-attr]
-            }:
-                assert app.screen.query_one(ItemList).current_id == finding.target, finding
-        # The block-empty finding names a block: the canvas opens on it.
-        app.goto_step("canvas", "channels")
-        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
-        await pilot.pause()
-        assert app.screen.block == "channels"  # type: ignore[attr-defined]
+            summary = app.screen
+            await pilot.press("enter")
+            await wait_for(pilot, lambda old=summary: app.screen is not old)
+            await pilot.pause()
+            assert getattr(app.screen, "STEP", "") == step, finding
+            expected = finding.target or finding.refs[0]
+            if finding.rule == "canvas.block-empty":
+                assert app.screen.block == expected  # type: ignore[attr-defined]
+            else:
+                assert expected in focused_on(app), (finding, app.focused)
 
 
 async def test_findings_follow_changes_to_the_session(sessions_dir: Path) -> None:

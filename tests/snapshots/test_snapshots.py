@@ -1,0 +1,30 @@
+"""Snapshots of the canvas overview and the summary on the platform example, small and large.
+
+Regenerate after a deliberate change with `pytest tests/snapshots --snapshot-update`, then
+look at the SVGs in `__snapshots__/` before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bmc_tui.screenshots import example_app, steady
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_canvas_overview(snap_compare: SnapCompare, sessions_dir: Path, size: str) -> None:
+    app = example_app(sessions_dir, "canvas")
+    assert snap_compare(app, press=["ctrl+o"], terminal_size=SIZES[size], run_before=steady)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_summary(snap_compare: SnapCompare, sessions_dir: Path, size: str) -> None:
+    app = example_app(sessions_dir, "summary")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steady)
