@@ -145,6 +145,9 @@ class ItemList(OptionList):
         self.clear_options()
         self.add_options(Option(self.prompt_for(item, flagged), id=item.id) for item in self.items)
         if not self.option_count:
+            # An empty list says how to start, instead of being a blank box.
+            hint = "Nothing here yet: press a to add one." if self.bmc.can_edit else "Empty."
+            self.add_option(Option(Text(hint, style="dim italic"), disabled=True))
             self.post_message(self.Highlighted(self, None))
             return
         ids = [item.id for item in self.items]

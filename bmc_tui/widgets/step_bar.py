@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -12,6 +13,19 @@ from ..model import STEP_TITLES, STEPS
 from ..progress import step_progress
 from ..rules import counts
 from ..text import one_line
+
+SHORT_TITLES = MappingProxyType(
+    {
+        "social": "Social",
+        "canvas": "Canvas",
+        "practices": "Practices",
+        "strategy": "Strategy",
+        "plan": "Plan",
+        "fitness": "Fitness",
+        "summary": "Summary",
+    }
+)
+
 
 if TYPE_CHECKING:
     from ..app import BmcApp
@@ -80,14 +94,32 @@ class StepBar(Static):
                 line.append(f"{left // 60:02d}:{left % 60:02d}", style="bold")
             else:
                 line.append("time is up", style="bold reverse")
+        steps = self._steps_line(progress, current, compact=False)
+        if self.size.width and steps.cell_len > self.size.width - 2:
+            # 80 columns cannot hold every step with counts: short names and a glyph each.
+            steps = self._steps_line(progress, current, compact=True)
+        return Text("\n").join([line, steps])
+
+    @staticmethod
+    def _steps_line(
+        progress: dict[str, tuple[int, int]], current: str | None, *, compact: bool
+    ) -> Text:
         steps = Text(no_wrap=True, overflow="ellipsis")
         for n, step in enumerate(STEPS, start=2):
             done, total = progress.get(step, (0, 0))
-            mark = "✓" if total and done >= total else (f"{done}/{total}" if total else "")
+            if compact:
+                mark = ("✓" if done >= total else ("◐" if done else "○")) if total else ""
+            else:
+                mark = "✓" if total and done >= total else (f"{done}/{total}" if total else "")
             style = "bold reverse" if step == current else ("green" if mark == "✓" else "")
-            steps.append(f"F{n} ", style="dim")
-            steps.append(STEP_TITLES[step], style=style)
+            steps.append(f"F{n}" if compact else f"F{n} ", style="dim")
+            steps.append(SHORT_TITLES[step] if compact else STEP_TITLES[step], style=style)
             if mark:
-                steps.append(f" {mark}", style="green" if mark == "✓" else "dim")
-            steps.append("  ")
-        return Text("\n").join([line, steps])
+                steps.append(
+                    mark if compact else f" {mark}", style="green" if mark == "✓" else "dim"
+                )
+            steps.append(" " if compact else "  ")
+        return steps
+
+    def on_resize(self) -> None:
+        self._show(self.render_bar())
