@@ -7,10 +7,11 @@ highlighted or chosen; what "go and fix it" means is up to the screen that holds
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import ClassVar, Final
 
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -46,6 +47,11 @@ def grouped(findings: Sequence[Finding]) -> list[tuple[str, str, list[Finding]]]
 
 class FindingsList(OptionList):
     """One line (or more, wrapped) per finding under severity and step headings."""
+
+    # OptionList's own Enter, given a name so the Footer says what it does here.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Fix it", tooltip="Go to the place that fixes this finding"),
+    ]
 
     class Highlighted(Message):
         """The highlighted finding changed (None: there is none)."""
