@@ -80,8 +80,13 @@ def export_session(app: BmcApp, fmt: str) -> None:
         app.notify("Exports are not available in this build.", severity="error")
         return
     path = app.handle.path.with_suffix(f".{fmt}")
+    from .store import StoreError
+
     try:
         written = write_export(app.handle.session, fmt, path)
+    except StoreError as error:  # write_export's ExportError names the file already
+        app.notify(str(error), title="Not exported", severity="error")
+        return
     except OSError as error:
         app.notify(f"{path}: {error.strerror or error}", title="Not exported", severity="error")
         return

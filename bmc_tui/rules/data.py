@@ -57,6 +57,7 @@ def plan_dates_invalid(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 (item.id,),
                 f"Plan item {name(item)} ends ({item.end}) before it starts ({item.start}).",
+                target=item.id,
             )
 
 
