@@ -262,5 +262,5 @@ def ssh_argv(port: int, user: str, *extra: str) -> list[str]:
     return ["ssh", "-tt", "-p", str(port), *SSH_OPTIONS, *extra, f"{user}@127.0.0.1"]
 
 
-# What a participant's first screen shows once the app runs (its step bar).
-READY = "Social model"
+# What a participant's first screen shows once the app runs (the first social section).
+READY = "Opening question"
