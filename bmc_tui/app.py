@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 # terminal mid-typing loses at most the last half second.
 AUTOSAVE_DELAY = 0.5
 ROOM_POLL = 1.0
+FINDINGS_DELAY = 0.25
 
 
 @dataclass
@@ -83,6 +85,8 @@ class BmcApp(App[None]):
         self._save_timer: Timer | None = None
         self._findings_timer: Timer | None = None
         self._dirty = False
+        self._saving = False
+        self._write_lock = threading.Lock()
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
         super().__init__()
@@ -164,11 +168,20 @@ class BmcApp(App[None]):
         self.editor = None
 
     def flush(self) -> None:
+        """Save what is pending now, synchronously (quitting, hang-up, switching sessions)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self._dirty:
-            self._save_now()
+        # Waits for a save running in the worker thread, so the two never interleave.
+        with self._write_lock:
+            if self._dirty and self.handle is not None and self.handle.writable:
+                try:
+                    self.store.save(self.handle)
+                except StoreError as error:
+                    self._save_failed(error)
+                else:
+                    self._dirty = False
+                    self.save_error = None
 
     # -- changes, saving and findings ----------------------------------------------------
 
@@ -182,8 +195,12 @@ class BmcApp(App[None]):
         self._dirty = True
         if self._save_timer is None:
             self._save_timer = self.set_timer(self.config.autosave_delay, self._save_now)
+        # Findings follow once typing pauses (a trailing debounce): recomputing them in the
+        # middle of a word would land on a keystroke and make it late.
         if self._findings_timer is None:
-            self._findings_timer = self.set_timer(0.15, self._refresh_findings)
+            self._findings_timer = self.set_timer(FINDINGS_DELAY, self._refresh_findings)
+        else:
+            self._findings_timer.reset()
 
     def _refresh_findings(self) -> None:
         self._findings_timer = None
@@ -194,9 +211,40 @@ class BmcApp(App[None]):
         self._save_timer = None
         if not self._dirty or self.handle is None or not self.handle.writable:
             return
+        if self._saving:
+            # One save at a time: try again when the one in flight has had time to finish.
+            self._save_timer = self.set_timer(self.config.autosave_delay, self._save_now)
+            return
+        handle = self.handle
         try:
-            self.store.save(self.handle)
-        except ConflictError as error:
+            data = self.store.prepare_save(handle)
+        except StoreError as error:
+            self._save_failed(error)
+            return
+        self._dirty = False
+        self._saving = True
+        self.run_worker(self._write_in_thread(handle, data), group="autosave")
+
+    async def _write_in_thread(self, handle: Handle, data: bytes) -> None:
+        def write() -> None:
+            with self._write_lock:
+                self.store.write_prepared(handle, data)
+
+        try:
+            await asyncio.to_thread(write)
+        except StoreError as error:
+            self._dirty = True
+            self._save_failed(error)
+        else:
+            if handle is self.handle:
+                self.save_error = None
+        finally:
+            self._saving = False
+
+    def _save_failed(self, error: StoreError) -> None:
+        if self.handle is None:
+            return
+        if isinstance(error, ConflictError):
             # Keep the edits in memory and stop writing: the user decides (save a copy).
             self.handle.read_only = "the file was changed by another program; not saving"
             self.save_error = str(error)
@@ -208,12 +256,8 @@ class BmcApp(App[None]):
             )
             self.refresh_bindings()
             return
-        except StoreError as error:
-            self.save_error = str(error)
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
-            return
-        self.save_error = None
-        self._dirty = False
+        self.save_error = str(error)
+        self.notify(str(error), title="Not saved", severity="error", timeout=10)
 
     def save_copy(self) -> None:
         """Save the session as it is in memory under a new id (after a conflict, or read-only)."""

@@ -292,6 +292,15 @@ class Store:
 
     def save(self, handle: Handle, *, touch: bool = True) -> None:
         """Write the session atomically; refuse when read-only or changed by someone else."""
+        self.write_prepared(handle, self.prepare_save(handle, touch=touch))
+
+    def prepare_save(self, handle: Handle, *, touch: bool = True) -> bytes:
+        """The first half of `save`: the checks and the serialising.
+
+        It reads the session, so it runs where the session is edited (the app's event
+        loop); `write_prepared` then does the slow file-system half, which may run in a
+        worker thread so that typing never waits on a disk's fsync.
+        """
         if handle.read_only:
             raise StoreError(f"{handle.path}: not saved: {handle.read_only}")
         if self.changed_on_disk(handle):
@@ -301,14 +310,20 @@ class Store:
             )
         if touch:
             handle.session.updated = utc_now()
-        self._write(handle)
+        return dump_toml(handle.session).encode("utf-8")
+
+    def write_prepared(self, handle: Handle, data: bytes) -> None:
+        """The second half of `save`: temp file, fsync, backup, atomic replace."""
+        self._write_bytes(handle, data)
 
     def _write(self, handle: Handle, *, exclusive: bool = False) -> None:
+        self._write_bytes(handle, dump_toml(handle.session).encode("utf-8"), exclusive=exclusive)
+
+    def _write_bytes(self, handle: Handle, data: bytes, *, exclusive: bool = False) -> None:
         import hashlib
         import tempfile
 
         path = handle.path
-        data = dump_toml(handle.session).encode("utf-8")
         folder = path.parent
         tmp_name: str | None = None
         try:
