@@ -81,14 +81,16 @@ async def bmc_typing(
         await pilot.press("down", "down", "enter")  # edit the third item's text
         await pilot.press("end")
         await pilot.pause()
-        store_save = app.store.save
+        # The app saves in two halves (serialise on the loop, write in a thread): count the
+        # writes, whichever path (autosave or flush) made them.
+        store_write = app.store.write_prepared
 
-        def counting_save(*args: Any, **kwargs: Any) -> None:
+        def counting_write(*args: Any, **kwargs: Any) -> None:
             nonlocal saves
             saves += 1
-            store_save(*args, **kwargs)
+            store_write(*args, **kwargs)
 
-        app.store.save = counting_save  # type: ignore[method-assign]
+        app.store.write_prepared = counting_write  # type: ignore[method-assign]
         wall, cpu = await _type(pilot, _keys(count), seed)
         await pilot.pause()
     return wall, cpu, saves
