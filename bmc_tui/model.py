@@ -159,6 +159,8 @@ class Item:
 
 @dataclass
 class Practice(Item):
+    """A candidate core practice: its kind, the two tests, and whether it is kept."""
+
     kind: str | None = None
     improves: bool | None = None
     long_term_value: bool | None = None
@@ -167,12 +169,16 @@ class Practice(Item):
 
 @dataclass
 class Goal(Item):
+    """A strategy goal and its definition of success."""
+
     metric: str | None = None
     target: str | None = None
 
 
 @dataclass
 class KeyDate(Item):
+    """A key date of the strategy (a launch, a market entry)."""
+
     date: date = field(default_factory=date.today)
 
 
@@ -195,6 +201,8 @@ class PlanItem(Item):
 
 @dataclass
 class Social:
+    """The social business model: the diagnostic, free-text answers, ratings."""
+
     problem: str | None = None
     answers: dict[str, str] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
@@ -203,6 +211,8 @@ class Social:
 
 @dataclass
 class Canvas:
+    """The nine blocks of the Business Model Canvas."""
+
     customer_segments: list[Item] = field(default_factory=list)
     value_propositions: list[Item] = field(default_factory=list)
     channels: list[Item] = field(default_factory=list)
@@ -223,6 +233,8 @@ class Canvas:
 
 @dataclass
 class Strategy:
+    """The marketing strategy: the why and the what for a period."""
+
     start: date | None = None
     end: date | None = None
     vision: str | None = None
@@ -241,6 +253,8 @@ class Strategy:
 
 @dataclass
 class Fitness:
+    """The four yes/no answers of the marketing fitness check."""
+
     scalable_process: bool | None = None
     accountability: bool | None = None
     market_driven: bool | None = None
@@ -256,6 +270,8 @@ class Fitness:
 
 @dataclass
 class Session:
+    """One workshop session: the whole content of one session file."""
+
     id: str
     title: str
     version: int = VERSION
