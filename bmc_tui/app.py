@@ -86,6 +86,9 @@ class BmcApp(App[None]):
         self._findings_timer: Timer | None = None
         self._dirty = False
         self._saving = False
+        # Bumped by every synchronous save, so an autosave prepared before it never
+        # overwrites it with older data.
+        self._save_generation = 0
         self._write_lock = threading.Lock()
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
@@ -174,7 +177,11 @@ class BmcApp(App[None]):
             self._save_timer = None
         # Waits for a save running in the worker thread, so the two never interleave.
         with self._write_lock:
-            if self._dirty and self.handle is not None and self.handle.writable:
+            # An autosave in flight counts as pending: its worker may never run (workers
+            # are cancelled on exit), and what it would write is not newer than this.
+            pending = self._dirty or self._saving
+            if pending and self.handle is not None and self.handle.writable:
+                self._save_generation += 1
                 try:
                     self.store.save(self.handle)
                 except StoreError as error:
@@ -223,12 +230,15 @@ class BmcApp(App[None]):
             return
         self._dirty = False
         self._saving = True
-        self.run_worker(self._write_in_thread(handle, data), group="autosave")
+        self.run_worker(
+            self._write_in_thread(handle, data, self._save_generation), group="autosave"
+        )
 
-    async def _write_in_thread(self, handle: Handle, data: bytes) -> None:
+    async def _write_in_thread(self, handle: Handle, data: bytes, generation: int) -> None:
         def write() -> None:
             with self._write_lock:
-                self.store.write_prepared(handle, data)
+                if generation == self._save_generation:  # else `flush` wrote newer data
+                    self.store.write_prepared(handle, data)
 
         try:
             await asyncio.to_thread(write)
