@@ -242,6 +242,10 @@ class BmcApp(App[None]):
 
         try:
             await asyncio.to_thread(write)
+        except asyncio.CancelledError:
+            # Workers are cancelled on exit, maybe before the write ran: `flush` writes it.
+            self._dirty = True
+            raise
         except StoreError as error:
             self._dirty = True
             self._save_failed(error)
