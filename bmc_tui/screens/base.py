@@ -104,12 +104,15 @@ class StepScreen(Screen[None]):
         fields = list(LINK_SCHEMA[kind])
         if not fields:
             return
-        link_field = link_field or fields[0]
-        from .link_picker import LinkPickerScreen
-
         found = self.session.find(item_id)
         if found is None:
             return
+        if link_field is None and len(fields) > 1:
+            self._ask_link_field(kind, item_id, fields)
+            return
+        link_field = link_field or fields[0]
+        from .link_picker import LinkPickerScreen
+
         allowed = LINK_SCHEMA[kind][link_field]
         candidates = [
             (
@@ -133,6 +136,28 @@ class StepScreen(Screen[None]):
 
         self.app.push_screen(
             LinkPickerScreen(title, candidates, found[1].linked(link_field)), chosen
+        )
+
+    def _ask_link_field(self, kind: str, item_id: str, fields: list[str]) -> None:
+        """Which links to choose, named as the item's form names them."""
+        from .link_picker import LinkFieldScreen
+
+        labels = {
+            spec.name: spec.label
+            for form in self.query(ItemForm)
+            if form.kind == kind
+            for spec in form.fields
+        }
+        found = self.session.find(item_id)
+        name = item_label(found[1], 40) if found else item_id
+        choices = [(f, labels.get(f, f.replace("_", " ").capitalize())) for f in fields]
+
+        def chosen(link_field: str | None) -> None:
+            if link_field is not None:
+                self.choose_links(kind, item_id, link_field)
+
+        self.app.push_screen(
+            LinkFieldScreen(f"{KIND_TITLES[kind]} “{name}”: link to", choices), chosen
         )
 
     def seal_on_blur(self) -> None:

@@ -9,8 +9,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, SelectionList
+from textual.widgets import Footer, Label, OptionList, SelectionList
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
+
+
+class TickList(SelectionList[str]):
+    # SelectionList's own Space, named so the Footer says how to tick.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", "Tick")]
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # Textual's SelectionList toggles whatever is highlighted when this message is
+        # handled: after a quick Space, Down (type-ahead, a burst over SSH) that is the next
+        # item. Toggle the item Space or Enter was pressed on.
+        event.stop()
+        event.prevent_default()
+        self.toggle(self.get_option_at_index(event.option_index))
 
 
 class LinkPickerScreen(ModalScreen[list[str] | None]):
@@ -39,7 +53,7 @@ class LinkPickerScreen(ModalScreen[list[str] | None]):
         with Vertical(classes="dialog link-dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
             if self.candidates:
-                yield SelectionList[str](
+                yield TickList(
                     *(
                         Selection(Content(label), item_id, item_id in self.chosen)
                         for item_id, label in self.candidates
@@ -63,3 +77,41 @@ class LinkPickerScreen(ModalScreen[list[str] | None]):
             return
         selected = set(self.query_one(SelectionList).selected)
         self.dismiss([item_id for item_id, _ in self.candidates if item_id in selected])
+
+
+class FieldList(OptionList):
+    # OptionList's own Enter, named so the Footer says what it does here.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Choose")]
+
+
+class LinkFieldScreen(ModalScreen[str | None]):
+    """Asks which of an item's link fields to choose (a key activity links two kinds)."""
+
+    CSS = "#link-fields { height: auto; max-height: 12; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, fields: list[tuple[str, str]]) -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog link-dialog"):
+            yield Label(Content(self.title_text), classes="dialog-title")
+            yield FieldList(
+                *(Option(Content(label), id=name) for name, label in self.fields),
+                id="link-fields",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        fields = self.query_one(FieldList)
+        fields.highlighted = 0
+        fields.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

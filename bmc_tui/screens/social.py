@@ -42,6 +42,8 @@ SECTIONS: Final = ("diagnostic", "checks", *(p.key for p in PRINCIPLES))
 
 class SectionList(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
+        # OptionList's own Enter, named so the Footer says how to get into a section.
+        Binding("enter", "select", "Answer", tooltip="Go to this section's questions"),
         Binding("j", "cursor_down", "Next section", show=False),
         Binding("k", "cursor_up", "Previous section", show=False),
     ]

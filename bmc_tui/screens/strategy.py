@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from ..guide import FOCUS_LABELS, STRATEGY_FIELDS
 from ..model import BLOCK_TITLES, FOCUSES, KIND_TITLES, STRATEGY_LISTS, Goal, Item, KeyDate
 from ..text import one_line
-from ..widgets.item_form import FieldSpec, ItemForm
+from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from .base import StepScreen
 
@@ -85,6 +85,13 @@ def parse_day(text: str) -> date | None:
     return date.fromisoformat(text.strip())
 
 
+class SectionNav(OptionList):
+    # OptionList's own Enter, named so the Footer says how to get into a section.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", tooltip="Go into this section"),
+    ]
+
+
 class StrategyList(ItemList):
     """An ItemList that also shows a key date's day and a goal's metric and target."""
 
@@ -146,7 +153,7 @@ class StrategyScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="strategy-body"):
-            yield OptionList(id="sections")
+            yield SectionNav(id="sections")
             with ContentSwitcher(id="strategy-pane", initial=f"sec-{self.section}"):
                 yield from self._compose_period()
                 for kind in SECTIONS[1:-1]:
@@ -169,7 +176,7 @@ class StrategyScreen(StepScreen):
                         )
             yield Static(id="period-notes")
             yield Label(STRATEGY_FIELDS["focus"].label, classes="field-label")
-            yield Select(
+            yield ChoiceSelect(
                 [(FOCUS_LABELS[focus], focus) for focus in FOCUSES],
                 id="strategy-focus",
                 prompt=NOT_CHOSEN,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -47,6 +48,13 @@ def _to_tristate(value: bool | None) -> str | NoSelection:
     return "yes" if value else "no"
 
 
+class ChoiceSelect(Select[str]):
+    """A Select whose Enter is named in the Footer: Textual's own hides it, and a newcomer
+    looking at "(not chosen) ▼" should not have to guess that Enter opens the choices."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "show_overlay", "Choose")]
+
+
 class LinksField(Static, can_focus=True):
     """Shows what an item links to; Enter or a click asks to choose the links."""
 
@@ -68,8 +76,21 @@ class LinksField(Static, can_focus=True):
         self.action_choose()
 
 
-class ItemForm(VerticalScroll):
-    """Edits the fields of one item of `kind`."""
+class ItemForm(VerticalScroll, can_focus=False):
+    """Edits the fields of one item of `kind`.
+
+    The scroller itself takes no focus: Tab goes from the list straight to the first field
+    (focusing a field scrolls it into view).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: Tab moves the focus before the next key is handed out, so what is typed
+        # right after it (type-ahead, a paste, a slow SSH link) lands in the next field.
+        # Without it the Tab bubbles up to the screen first, and a key already waiting
+        # goes to the field that is being left.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
 
     class Edited(Message):
         """A field of the item was changed by the user."""
@@ -116,13 +137,13 @@ class ItemForm(VerticalScroll):
                     restrict=r"[0-9-]*",
                 )
             elif spec.kind == "choice":
-                yield Select(
+                yield ChoiceSelect(
                     [(label, value) for value, label in spec.choices],
                     id=widget_id,
                     prompt="(not chosen)",
                 )
             elif spec.kind == "tristate":
-                yield Select(_TRISTATE, id=widget_id, prompt="(not answered)")
+                yield ChoiceSelect(_TRISTATE, id=widget_id, prompt="(not answered)")
             elif spec.kind == "links":
                 yield LinksField(spec.name, id=widget_id)
             if spec.hint and spec.kind not in ("text", "date", "number"):

@@ -142,7 +142,10 @@ class ItemList(OptionList):
         keep = select or self.current_id
         index = self.highlighted
         flagged = self._flagged()
-        self.clear_options()
+        # Clearing passes through "nothing highlighted": not a real change, so it must not
+        # reach the form (it would disable it and take the focus out of a field).
+        with self.prevent(ItemList.Highlighted):
+            self.clear_options()
         self.add_options(Option(self.prompt_for(item, flagged), id=item.id) for item in self.items)
         if not self.option_count:
             # An empty list says how to start, instead of being a blank box.

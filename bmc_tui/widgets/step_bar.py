@@ -95,7 +95,10 @@ class StepBar(Static):
             else:
                 line.append("time is up", style="bold reverse")
         steps = self._steps_line(progress, current, compact=False)
-        if self.size.width and steps.cell_len > self.size.width - 2:
+        # Before its first layout the bar has no size yet: the terminal's width stands in,
+        # or a new step screen at 80 columns opens with the long names cut off.
+        width = self.size.width or self.app.size.width
+        if width and steps.cell_len > width - 2:
             # 80 columns cannot hold every step with counts: short names and a glyph each.
             steps = self._steps_line(progress, current, compact=True)
         return Text("\n").join([line, steps])

@@ -106,7 +106,9 @@ def terminal(command: list[str], *, cwd: Path, env: dict[str, str] | None = None
     shell_command = " ".join(shlex.quote(part) for part in command)
     # Keep the pane after the program exits, so the test can read its last screen.
     config = cwd / f"{socket.stem}.conf"
-    config.write_text("set -g remain-on-exit on\nset -g status off\n", "utf-8")
+    config.write_text(
+        "set -g remain-on-exit on\nset -g status off\nset -sg escape-time 0\n", "utf-8"
+    )
     subprocess.run(
         [tmux, "-S", str(socket), "-f", str(config), "new-session", "-d", "-s", name,
          "-x", str(size[0]), "-y", str(size[1]), shell_command],
