@@ -84,7 +84,12 @@ async def test_new_item_with_every_field_and_a_goal_stops_being_a_random_act(
         await pilot.press("tab", *"sign-ups", "tab", *"12")
         item_id = items(app).current_id
         assert item_id is not None and item_id.startswith("a-")
-        await wait_for(pilot, lambda: flagged(app, "plan.random-act", item_id))
+        # Findings follow a trailing debounce: wait until they reflect the typed owner.
+        await wait_for(
+            pilot,
+            lambda: flagged(app, "plan.random-act", item_id)
+            and not flagged(app, "plan.no-owner", item_id),
+        )
         assert not flagged(app, "plan.no-owner", item_id)
         assert marker(app, item_id) == "! "
         assert "Random acts: 1" in context(app)
