@@ -21,7 +21,7 @@ from textual.timer import Timer
 
 from .editing import Editor
 from .model import STEP_TITLES, STEPS
-from .room import Room, read_room
+from .room import Room, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Settings, load_settings, save_settings
 from .store import ConflictError, Handle, Store, StoreError
@@ -92,6 +92,7 @@ class BmcApp(App[None]):
         self._write_lock = threading.Lock()
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
+        self._room_stamp: tuple[int, int, int] | None = None
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -394,6 +395,15 @@ class BmcApp(App[None]):
 
     def _poll_room(self) -> None:
         folder = self.handle.path.parent if self.handle else self.config.sessions_dir
+        # Every participant polls every second: a stat is enough until the file changes.
+        try:
+            st = room_path(folder).stat()
+            stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            stamp = None
+        if stamp == self._room_stamp:
+            return
+        self._room_stamp = stamp
         room = read_room(folder)
         if room != self.room:
             if room.announcement and room.announcement != self.room.announcement:

@@ -71,6 +71,11 @@ class StepScreen(Screen[None]):
             # Read-only: everything can be looked at, nothing typed into.
             for widget in self.query("Input, Select, Checkbox, RadioSet, TextArea"):
                 widget.disabled = True
+        if self.bmc.config.participant:
+            # Over SSH a blinking cursor is a screen update twice a second for every idle
+            # participant: a steady cursor keeps a quiet room cheap for the server.
+            for field in self.query("Input, TextArea"):
+                field.cursor_blink = False  # type: ignore[attr-defined]
 
     def resume_target(self) -> str | None:
         """The target to reopen this step at after undo/redo rebuilds it (None: its start)."""

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from ..guide import FOCUS_LABELS, STRATEGY_FIELDS
 from ..model import BLOCK_TITLES, FOCUSES, KIND_TITLES, STRATEGY_LISTS, Goal, Item, KeyDate
 from ..text import one_line
+from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from .base import StepScreen
@@ -167,7 +168,7 @@ class StrategyScreen(StepScreen):
                 for name in ("start", "end"):
                     with Vertical():
                         yield Label(STRATEGY_FIELDS[name].label, classes="field-label")
-                        yield Input(
+                        yield FieldInput(
                             id=f"strategy-{name}",
                             placeholder=DATE_FORMAT,
                             tooltip=STRATEGY_FIELDS[name].hint,
@@ -184,7 +185,7 @@ class StrategyScreen(StepScreen):
             yield Label(STRATEGY_FIELDS["focus"].hint, classes="field-hint")
             for name in ("vision", "transformation"):
                 yield Label(STRATEGY_FIELDS[name].label, classes="field-label")
-                yield Input(id=f"strategy-{name}", placeholder=STRATEGY_FIELDS[name].hint)
+                yield FieldInput(id=f"strategy-{name}", placeholder=STRATEGY_FIELDS[name].hint)
 
     def _compose_list(self, kind: str) -> ComposeResult:
         with Vertical(id=f"sec-{kind}", classes="list-section"):

@@ -119,7 +119,8 @@ class CanvasCell(Widget):
                 marker = Text("  ")
                 if k == 0:
                     marker = Text("! ", style="bold yellow") if flag else Text("• ", style="dim")
-                lines.append(marker + line)
+                # assemble, not `+`: a Text's own style would dim the whole line.
+                lines.append(Text.assemble(marker, line))
         return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
 

@@ -21,6 +21,7 @@ from textual.widgets._select import NoSelection
 
 from ..model import LINK_SCHEMA, Item
 from ..text import one_line
+from .field_input import FieldInput
 
 if TYPE_CHECKING:
     from ..app import BmcApp
@@ -126,11 +127,11 @@ class ItemForm(VerticalScroll, can_focus=False):
                 continue
             yield Label(spec.label, classes="field-label")
             if spec.kind == "text":
-                yield Input(id=widget_id, placeholder=spec.hint, max_length=MAX_INPUT)
+                yield FieldInput(id=widget_id, placeholder=spec.hint, max_length=MAX_INPUT)
             elif spec.kind == "number":
-                yield Input(id=widget_id, placeholder=spec.hint, type="number")
+                yield FieldInput(id=widget_id, placeholder=spec.hint, type="number")
             elif spec.kind == "date":
-                yield Input(
+                yield FieldInput(
                     id=widget_id,
                     placeholder=spec.hint or "YYYY-MM-DD",
                     max_length=10,
@@ -202,9 +203,7 @@ class ItemForm(VerticalScroll, can_focus=False):
             found = editor.session.find(target)
             names.append(one_line(found[1].label, 40) if found else f"{target} (missing)")
         if not names:
-            return Text(
-                "nothing linked yet — press l (or Enter here) to choose", style="dim italic"
-            )
+            return Text("nothing linked yet — press Enter here to choose", style="dim italic")
         return Text("\n".join(f"• {name}" for name in names))
 
     def focus_field(self, name: str = "text") -> None:
