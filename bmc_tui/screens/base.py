@@ -89,6 +89,30 @@ class StepScreen(Screen[None]):
 
     # -- shared behaviour of item lists and forms ------------------------------------------
 
+    LINK_ON_L: ClassVar[str | None] = None
+    """The link field `l` opens in this step's lists (None: ask when there are several)."""
+
+    def form_for(self, kind: str) -> ItemForm | None:
+        """The form that edits items of `kind` on this screen."""
+        for form in self.query(ItemForm):
+            if form.kind == kind:
+                return form
+        return None
+
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        form = self.form_for(event.item_list.kind)
+        if form is not None:
+            form.show(event.item_id)
+
+    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
+        form = self.form_for(event.item_list.kind)
+        if form is not None:
+            form.show(event.item_id)
+            form.focus_field("text")
+
+    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
+        self.choose_links(event.item_list.kind, event.item_id, self.LINK_ON_L)
+
     def on_item_list_changed(self, event: ItemList.Changed) -> None:
         for item_list in self.query(ItemList):
             if item_list is not event.item_list:

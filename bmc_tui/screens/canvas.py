@@ -119,19 +119,6 @@ class CanvasScreen(StepScreen):
         if event.option_list.id == "blocks":
             self.query_one(ItemList).focus()
 
-    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
-        form = self.query(ItemForm)
-        if form:
-            form.first().show(event.item_id)
-
-    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
-        form = self.query_one(ItemForm)
-        form.show(event.item_id)
-        form.focus_field("text")
-
-    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
-        self.choose_links(event.item_list.kind, event.item_id)
-
     def on_input_submitted(self) -> None:
         # Enter in the text field: done with this item, back to the list for the next one.
         self.query_one(ItemList).focus()

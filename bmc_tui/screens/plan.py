@@ -141,6 +141,8 @@ def status_text(severity: str, words: str) -> Text:
 class PlanScreen(StepScreen):
     STEP = "plan"
     CSS_PATH = "plan.tcss"
+    # `l` links goals, the link that keeps an item from being a random act.
+    LINK_ON_L = "goals"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "toggle_table", "Table", tooltip="The whole plan as one table, or back"),
         Binding("p", "link('programs')", "Programs", show=False, tooltip="Link programs"),
@@ -285,20 +287,6 @@ class PlanScreen(StepScreen):
         item_id = event.row_key.value
         self.action_toggle_table()
         self.query_one(ItemList).reload(select=item_id)
-
-    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
-        forms = self.query(ItemForm)
-        if forms:
-            forms.first().show(event.item_id)
-
-    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
-        form = self.query_one(ItemForm)
-        form.show(event.item_id)
-        form.focus_field("text")
-
-    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
-        # `l` links goals, the link that keeps an item from being a random act.
-        self.choose_links("plan", event.item_id, "goals")
 
     def on_input_submitted(self) -> None:
         # A plan item has many fields: Enter moves on to the next one (Esc: back to the list).

@@ -200,19 +200,6 @@ class PracticesScreen(StepScreen):
 
     # -- list ↔ form -----------------------------------------------------------------------
 
-    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
-        forms = self.query(ItemForm)
-        if forms:
-            forms.first().show(event.item_id)
-
-    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
-        form = self.query_one(ItemForm)
-        form.show(event.item_id)
-        form.focus_field("text")
-
-    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
-        self.choose_links(event.item_list.kind, event.item_id, "value_propositions")
-
     def on_input_submitted(self) -> None:
         # Enter in the text: done with this candidate, back to the list for the next one.
         self.query_one(PracticeList).focus()

@@ -420,20 +420,6 @@ class StrategyScreen(StepScreen):
 
     # -- lists ↔ forms -------------------------------------------------------------------
 
-    def _form(self, kind: str) -> ItemForm:
-        return self.query_one(f"#form-{kind}", ItemForm)
-
-    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
-        self._form(event.item_list.kind).show(event.item_id)
-
-    def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
-        form = self._form(event.item_list.kind)
-        form.show(event.item_id)
-        form.focus_field("text")
-
-    def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
-        self.choose_links(event.item_list.kind, event.item_id)
-
     def resume_target(self) -> str:
         """Where to land when the screen is rebuilt (after undo): this section and item."""
         if self.section in STRATEGY_LISTS:
