@@ -5,6 +5,7 @@ their own UI and change the session only through `app.editor`, then call `app.ed
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import threading
@@ -435,6 +436,34 @@ class BmcApp(App[None]):
             return
         if theme and theme != load_settings(self.config.settings_file).theme:
             save_settings(Settings(theme=theme), self.config.settings_file)
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: save, keep the details in a file, and say so in one line.
+
+        A workshop participant should never be left with a traceback (Textual's default),
+        and never lose what was typed. `textual run --dev` (the "debug" feature) or
+        BMC_TUI_TRACEBACK=1 keeps Textual's full traceback for developers.
+        """
+        if "debug" in self.features or os.environ.get("BMC_TUI_TRACEBACK"):
+            super()._fatal_error()
+            return
+        import traceback
+
+        from rich.text import Text
+
+        with contextlib.suppress(Exception):
+            self.flush()
+        where = "the details could not be written down"
+        with contextlib.suppress(OSError):
+            folder = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+            log = folder / "bmc-tui" / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), "utf-8")
+            where = f"details: {log}"
+        self._exit_renderables.append(
+            Text(f"bmc-tui stopped on an unexpected error; your work is saved ({where}).")
+        )
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         self.close_session()

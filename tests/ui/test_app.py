@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Markdown
 
 from bmc_tui.room import Room, write_room
@@ -207,3 +208,30 @@ async def test_next_step_and_function_keys_navigate(sessions_dir: Path) -> None:
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
         await wait_saved(pilot, path, lambda s: s.step == "canvas")
+
+
+async def test_an_unexpected_error_saves_and_shows_one_line_not_a_traceback(
+    sessions_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("BMC_TUI_TRACEBACK", raising=False)
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path, autosave_delay=60.0)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("a", *"Kept", "enter")
+            app.call_later(boom)
+            await pilot.pause()
+    shown = capsys.readouterr().err
+    assert "your work is saved" in shown
+    assert "Traceback" not in shown and "a bug" not in shown
+    logs = list((tmp_path / "state" / "bmc-tui").glob("crash-*.log"))
+    assert len(logs) == 1 and "RuntimeError: a bug" in logs[0].read_text("utf-8")
+    assert [s.text for s in saved(path).canvas.customer_segments] == ["Kept"]
