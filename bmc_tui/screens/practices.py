@@ -70,15 +70,7 @@ class PracticeList(ItemList):
         super().__init__("practices", id=id)
 
     def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
-        prompt = Text(no_wrap=False)
-        severity = flagged.get(item.id)
-        if severity == "error":
-            prompt.append("✗ ", style="bold red")
-        elif severity == "warning":
-            prompt.append("! ", style="bold yellow")
-        else:
-            prompt.append("  ")
-        prompt.append(item_label(item), style="" if item.label.strip() else "dim italic")
+        prompt = self.marked_label(item, flagged)
         prompt.append("\n  ")
         practice = item if isinstance(item, Practice) else None
         prompt.append_text(kind_tag(practice.kind if practice else None))

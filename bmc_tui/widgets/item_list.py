@@ -111,7 +111,9 @@ class ItemList(OptionList):
                     flagged[finding.refs[0]] = finding.severity
         return flagged
 
-    def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
+    @staticmethod
+    def marked_label(item: Item, flagged: dict[str, str]) -> Text:
+        """The item's text behind its marker: ✗ an error, ! a warning is about it."""
         prompt = Text(no_wrap=False)
         severity = flagged.get(item.id)
         if severity == "error":
@@ -121,6 +123,10 @@ class ItemList(OptionList):
         else:
             prompt.append("  ")
         prompt.append(item_label(item), style="" if item.label.strip() else "dim italic")
+        return prompt
+
+    def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
+        prompt = self.marked_label(item, flagged)
         links = self.link_summary(item)
         if links:
             prompt.append(f"\n  → {links}", style="dim")
