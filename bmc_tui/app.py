@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -236,7 +236,7 @@ class BmcApp(App[None]):
             self._write_in_thread(handle, data, self._save_generation), group="autosave"
         )
 
-    async def _write_in_thread(self, handle: Handle, data: bytes, generation: int) -> None:
+    async def _write_in_thread(self, handle: Handle, data: dict[str, Any], generation: int) -> None:
         def write() -> None:
             with self._write_lock:
                 if generation == self._save_generation:  # else `flush` wrote newer data

@@ -475,7 +475,12 @@ def session_to_dict(session: Session) -> dict[str, Any]:
 
 
 def dump_toml(session: Session) -> str:
+    return dump_document(session_to_dict(session))
+
+
+def dump_document(document: dict[str, Any]) -> str:
+    """TOML text for a document made by `session_to_dict` (safe in another thread)."""
     import tomli_w
 
-    text: str = tomli_w.dumps(session_to_dict(session))
+    text: str = tomli_w.dumps(document)
     return text

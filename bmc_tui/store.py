@@ -15,8 +15,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .codec import NewerVersionError, SessionFormatError, dump_toml, is_valid_session_id, parse_toml
+from .codec import (
+    NewerVersionError,
+    SessionFormatError,
+    dump_document,
+    dump_toml,
+    is_valid_session_id,
+    parse_toml,
+    session_to_dict,
+)
 from .model import Session, utc_now
 from .text import visible
 
@@ -294,12 +303,13 @@ class Store:
         """Write the session atomically; refuse when read-only or changed by someone else."""
         self.write_prepared(handle, self.prepare_save(handle, touch=touch))
 
-    def prepare_save(self, handle: Handle, *, touch: bool = True) -> bytes:
-        """The first half of `save`: the checks and the serialising.
+    def prepare_save(self, handle: Handle, *, touch: bool = True) -> dict[str, Any]:
+        """The first half of `save`: the checks, and the session as a plain TOML document.
 
         It reads the session, so it runs where the session is edited (the app's event
-        loop); `write_prepared` then does the slow file-system half, which may run in a
-        worker thread so that typing never waits on a disk's fsync.
+        loop); the document it returns shares nothing the editor mutates, so
+        `write_prepared` can turn it into text and write it in a worker thread, and typing
+        never waits on the TOML writer or a disk's fsync.
         """
         if handle.read_only:
             raise StoreError(f"{handle.path}: not saved: {handle.read_only}")
@@ -310,11 +320,11 @@ class Store:
             )
         if touch:
             handle.session.updated = utc_now()
-        return dump_toml(handle.session).encode("utf-8")
+        return session_to_dict(handle.session)
 
-    def write_prepared(self, handle: Handle, data: bytes) -> None:
-        """The second half of `save`: temp file, fsync, backup, atomic replace."""
-        self._write_bytes(handle, data)
+    def write_prepared(self, handle: Handle, document: dict[str, Any]) -> None:
+        """The second half of `save`: TOML text, temp file, fsync, backup, atomic replace."""
+        self._write_bytes(handle, dump_document(document).encode("utf-8"))
 
     def _write(self, handle: Handle, *, exclusive: bool = False) -> None:
         self._write_bytes(handle, dump_toml(handle.session).encode("utf-8"), exclusive=exclusive)
