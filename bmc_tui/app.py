@@ -9,6 +9,7 @@ import contextlib
 import os
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 # Saves are debounced so typing stays smooth, but never by more than this: killing the
 # terminal mid-typing loses at most the last half second.
 AUTOSAVE_DELAY = 0.5
+AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
 FINDINGS_DELAY = 0.25
 
@@ -87,6 +89,7 @@ class BmcApp(App[None]):
         self._findings_timer: Timer | None = None
         self._dirty = False
         self._saving = False
+        self._unsaved_since = 0.0
         # Bumped by every synchronous save, so an autosave prepared before it never
         # overwrites it with older data.
         self._save_generation = 0
@@ -202,8 +205,15 @@ class BmcApp(App[None]):
         if not self.can_edit:
             return
         self._dirty = True
+        # Save once typing pauses, but never later than a second after the first unsaved
+        # change: a save competes with keystrokes for the interpreter, so fewer saves while
+        # typing keeps keys on time, and a killed terminal still loses at most a second.
+        now = time.monotonic()
         if self._save_timer is None:
+            self._unsaved_since = now
             self._save_timer = self.set_timer(self.config.autosave_delay, self._save_now)
+        elif now - self._unsaved_since + self.config.autosave_delay <= AUTOSAVE_MAX:
+            self._save_timer.reset()
         # Findings follow once typing pauses (a trailing debounce): recomputing them in the
         # middle of a word would land on a keystroke and make it late.
         if self._findings_timer is None:
