@@ -32,8 +32,9 @@ from .themes import register_themes
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-# Saves are debounced so typing stays smooth, but never by more than this: killing the
-# terminal mid-typing loses at most the last half second.
+# A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
+# longer than AUTOSAVE_MAX after the first unsaved change: killing the terminal mid-typing
+# loses at most the last second (a hang-up saves everything).
 AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
