@@ -27,6 +27,9 @@ def _add_segment(mux: Tmux, window: str, text: str) -> None:
     mux.wait_for(window, "Who do you create value for?")
     mux.keys(window, "a")
     mux.wait_for(window, "(no text yet)")
+    # The new item shows before its text field takes focus; typing earlier would send the
+    # keys to the list. The Footer drops the list's "a Add" once the field has focus.
+    wait_until(lambda: "a Add" not in mux.screen(window), 15, "the text field's focus")
     mux.keys(window, text, literal=True)
 
 
