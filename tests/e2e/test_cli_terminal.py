@@ -34,8 +34,9 @@ def test_new_session_typed_in_a_real_terminal_is_saved(tmp_path: Path) -> None:
     session = parse_toml(path.read_bytes())
     assert [s.text for s in session.canvas.customer_segments] == ["Ferry commuters"]
     assert session.step == "canvas"
-    check = subprocess.run([binary, "check", str(path), "--format", "json"],
-                           capture_output=True, text=True, timeout=30)
+    check = subprocess.run(
+        [binary, "check", str(path), "--format", "json"], capture_output=True, text=True, timeout=30
+    )
     assert check.returncode == 0, check.stderr
     assert '"canvas.segment-without-value"' in check.stdout
 
@@ -43,11 +44,14 @@ def test_new_session_typed_in_a_real_terminal_is_saved(tmp_path: Path) -> None:
 def test_killing_the_terminal_keeps_what_was_typed(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
     binary = bmc_tui_binary()
-    subprocess.run([binary, "new", "Kiosk", "--sessions-dir", str(sessions), "--no-open"],
-                   check=True, capture_output=True, timeout=30)
+    subprocess.run(
+        [binary, "new", "Kiosk", "--sessions-dir", str(sessions), "--no-open"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     path = sessions / "kiosk.toml"
-    with terminal([binary, "open", "kiosk", "--sessions-dir", str(sessions)],
-                  cwd=tmp_path) as term:
+    with terminal([binary, "open", "kiosk", "--sessions-dir", str(sessions)], cwd=tmp_path) as term:
         term.wait_for("F3")
         term.keys("F3")
         term.wait_for("Customer Segments")
@@ -65,8 +69,7 @@ def test_killing_the_terminal_keeps_what_was_typed(tmp_path: Path) -> None:
             time.sleep(0.05)
         term.keys("x")  # typed after the save: the hang-up handler must write it too
         term.wait_for("Night owlsx")
-        subprocess.run([term.tmux, "-S", str(term.socket), "kill-server"], check=False,
-                       timeout=10)
+        subprocess.run([term.tmux, "-S", str(term.socket), "kill-server"], check=False, timeout=10)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and "Night owlsx" not in path.read_text("utf-8"):
         time.sleep(0.05)

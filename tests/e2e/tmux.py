@@ -47,7 +47,10 @@ class Terminal:
     def _run(self, *args: str, check: bool = True) -> str:
         result = subprocess.run(
             [self.tmux, "-S", str(self.socket), *args],
-            capture_output=True, text=True, timeout=10, check=check,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=check,
         )
         return result.stdout
 
@@ -96,8 +99,13 @@ class Terminal:
 
 
 @contextmanager
-def terminal(command: list[str], *, cwd: Path, env: dict[str, str] | None = None,
-             size: tuple[int, int] = (100, 30)) -> Iterator[Terminal]:
+def terminal(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    size: tuple[int, int] = (100, 30),
+) -> Iterator[Terminal]:
     tmux = require_tmux()
     socket = cwd / f"tmux-{uuid.uuid4().hex[:8]}.sock"
     name = "bmc"
@@ -110,13 +118,31 @@ def terminal(command: list[str], *, cwd: Path, env: dict[str, str] | None = None
         "set -g remain-on-exit on\nset -g status off\nset -sg escape-time 0\n", "utf-8"
     )
     subprocess.run(
-        [tmux, "-S", str(socket), "-f", str(config), "new-session", "-d", "-s", name,
-         "-x", str(size[0]), "-y", str(size[1]), shell_command],
-        cwd=cwd, env=full_env, check=True, timeout=10,
+        [
+            tmux,
+            "-S",
+            str(socket),
+            "-f",
+            str(config),
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            shell_command,
+        ],
+        cwd=cwd,
+        env=full_env,
+        check=True,
+        timeout=10,
     )
     term = Terminal(tmux, socket, name)
     try:
         yield term
     finally:
-        subprocess.run([tmux, "-S", str(socket), "kill-server"], check=False, timeout=10,
-                       capture_output=True)
+        subprocess.run(
+            [tmux, "-S", str(socket), "kill-server"], check=False, timeout=10, capture_output=True
+        )

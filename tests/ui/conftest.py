@@ -16,8 +16,9 @@ from bmc_tui.model import Session
 from bmc_tui.store import Store
 
 
-def make_session(folder: Path, *, step: str = "social", example: str | None = None,
-                 title: str = "Test session") -> Path:
+def make_session(
+    folder: Path, *, step: str = "social", example: str | None = None, title: str = "Test session"
+) -> Path:
     """A session file in `folder`, blank or copied from a shipped example, at `step`."""
     store = Store(folder)
     handle = store.create(title, template=load_example(example) if example else None)
@@ -46,8 +47,12 @@ def saved(path: Path) -> Session:
     return parse_toml(path.read_bytes())
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0,
-                   what: str = "condition") -> None:
+async def wait_for(
+    pilot: Pilot[None],
+    condition: Callable[[], object],
+    timeout: float = 5.0,
+    what: str = "condition",
+) -> None:
     """Pause in small steps until `condition()` is truthy; fail after `timeout` seconds."""
     loops = int(timeout / 0.05)
     for _ in range(loops):
@@ -57,8 +62,9 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], object], timeout:
     assert condition(), f"timed out waiting for {what}"
 
 
-async def wait_saved(pilot: Pilot[None], path: Path, check: Callable[[Session], object],
-                     timeout: float = 5.0) -> Session:
+async def wait_saved(
+    pilot: Pilot[None], path: Path, check: Callable[[Session], object], timeout: float = 5.0
+) -> Session:
     """Wait until the file on disk satisfies `check` (autosave is debounced)."""
     result: list[Session] = []
 

@@ -59,8 +59,11 @@ async def test_link_a_value_proposition_to_a_segment_by_name(sessions_dir: Path)
         await pilot.press("space", "escape")
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="canvas")
         session = await wait_saved(
-            pilot, path, lambda s: s.canvas.value_propositions
-            and s.canvas.value_propositions[0].linked("segments")
+            pilot,
+            path,
+            lambda s: (
+                s.canvas.value_propositions and s.canvas.value_propositions[0].linked("segments")
+            ),
         )
         await wait_for(
             pilot,
@@ -171,8 +174,9 @@ async def test_markup_and_escapes_in_text_are_shown_safely(sessions_dir: Path) -
         field = app.screen.query_one("#field-text", Input)
         field.insert_text_at_cursor("[bold]x[/] \x1b[31mred\x1b[0m [/oops]")
         await pilot.press("enter")
-        session = await wait_saved(pilot, path, lambda s: s.canvas.customer_segments
-                                   and s.canvas.customer_segments[0].text)
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments and s.canvas.customer_segments[0].text
+        )
         prompt = app.screen.query_one(ItemList).get_option_at_index(0).prompt
     assert "\x1b" not in session.canvas.customer_segments[0].text
     assert "[bold]x[/]" in str(prompt)

@@ -87,8 +87,10 @@ async def test_new_item_with_every_field_and_a_goal_stops_being_a_random_act(
         # Findings follow a trailing debounce: wait until they reflect the typed owner.
         await wait_for(
             pilot,
-            lambda: flagged(app, "plan.random-act", item_id)
-            and not flagged(app, "plan.no-owner", item_id),
+            lambda: (
+                flagged(app, "plan.random-act", item_id)
+                and not flagged(app, "plan.no-owner", item_id)
+            ),
         )
         assert not flagged(app, "plan.no-owner", item_id)
         assert marker(app, item_id) == "! "
