@@ -87,11 +87,6 @@ class _DiskState:
     """What the file looked like when this process last read or wrote it."""
 
     digest: str
-    stat: tuple[int, int, int]
-
-
-def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @dataclass
@@ -205,7 +200,7 @@ class Store:
         """Open a session; for writing, take its lock or fall back to read-only with a reason."""
         import hashlib
 
-        data, st = read_file(path)
+        data, _ = read_file(path)
         try:
             session = parse_toml(data)
             newer = None
@@ -217,9 +212,7 @@ class Store:
             newer = f"{path.name} was written by a newer bmc-tui ({error.detail.split(' was')[0]})"
         except SessionFormatError as error:
             raise StoreError(format_error(path, error)) from None
-        handle = Handle(
-            path, session, _disk=_DiskState(hashlib.sha256(data).hexdigest(), _stat_key(st))
-        )
+        handle = Handle(path, session, _disk=_DiskState(hashlib.sha256(data).hexdigest()))
         if newer:
             handle.read_only = newer + "; it is shown read-only"
         elif write:
@@ -356,7 +349,6 @@ class Store:
                 os.replace(tmp_name, path)
             tmp_name = None
             _fsync_dir(folder)
-            st = path.stat()
         except FileExistsError:
             raise StoreError(f"{path}: a session with this id already exists") from None
         except OSError as error:
@@ -366,7 +358,7 @@ class Store:
             if tmp_name is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
-        handle._disk = _DiskState(hashlib.sha256(data).hexdigest(), _stat_key(st))
+        handle._disk = _DiskState(hashlib.sha256(data).hexdigest())
 
     @staticmethod
     def _keep_backup(path: Path) -> None:
