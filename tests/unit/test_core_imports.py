@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 CORE = ("model", "codec", "store", "text", "rules", "report", "cli")
 
@@ -38,3 +40,43 @@ def test_check_and_list_run_without_textual(tmp_path: object) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_check_loads_only_what_it_needs(tmp_path: object) -> None:
+    # Start-up budget (bench/cold_start.py): these pull in bz2, lzma, random and friends,
+    # and `check` has no use for them.
+    script = (
+        "import sys\n"
+        "from bmc_tui.cli import main\n"
+        "main(['check', sys.argv[1]])\n"
+        "heavy = {'shutil', 'tempfile', 'hashlib', 'random', 'lzma', 'bz2'} & set(sys.modules)\n"
+        "assert not heavy, sorted(heavy)\n"
+    )
+    example = Path(__file__).parents[2] / "bmc_tui" / "examples" / "platform.toml"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(example)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_help_wraps_to_the_terminal_width() -> None:
+    def help_lines(columns: int) -> list[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "bmc_tui", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            env={**os.environ, "COLUMNS": str(columns)},
+        )
+        return result.stdout.splitlines()
+
+    narrow, wide = help_lines(50), help_lines(200)
+    assert any("workshop" in line for line in narrow)
+    # argparse never splits one option's usage group; every other line fits.
+    assert all(len(line) <= 50 for line in narrow if not line.lstrip().startswith("["))
+    assert len(narrow) > len(wide)
