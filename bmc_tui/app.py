@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -73,12 +73,16 @@ class BmcApp(App[None]):
         ],
     ]
 
-    findings: reactive[list[Finding]] = reactive(list, init=False, always_update=True)
+    # The app draws nothing itself: these are `var`s, not `reactive`s, because an App's
+    # reactive repaints the *whole screen* when it changes, and `revision` changes with
+    # every key (the canvas composed a full frame per key: 9 blocks of items re-rendered).
+    # The widgets that show this state watch it and refresh themselves.
+    findings: var[list[Finding]] = var(list, init=False, always_update=True)
     """The alignment findings of the open session, recomputed shortly after each change."""
-    revision: reactive[int] = reactive(0, init=False)
+    revision: var[int] = var(0, init=False)
     """Bumped on every change of the session, so widgets can refresh what they show."""
-    room: reactive[Room] = reactive(Room, init=False)
-    save_error: reactive[str | None] = reactive(None, init=False)
+    room: var[Room] = var(Room, init=False)
+    save_error: var[str | None] = var(None, init=False)
     """Why the last save failed (None when it worked): the banner shows it."""
 
     def __init__(self, config: AppConfig) -> None:
