@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from ..model import KIND_TITLES, LINK_SCHEMA
 from ..widgets.banner import Banner
+from ..widgets.footer import KeysFooter
 from ..widgets.item_form import ItemForm
 from ..widgets.item_list import ItemList, item_label
 from ..widgets.step_bar import StepBar
@@ -61,7 +62,7 @@ class StepScreen(Screen[None]):
         if guide is not None:
             yield Label(Content(guide.purpose), id="purpose")
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

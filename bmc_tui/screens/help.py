@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from ..model import STEP_TITLES
+from ..widgets.footer import KeysFooter
 
 GENERAL_HELP = """\
 # bmc-tui
@@ -54,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help-dialog"):
             yield Markdown(self.help_markdown(), id="help-text")
-        yield Footer()
+        yield KeysFooter()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -9,9 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList, SelectionList
+from textual.widgets import Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
+
+from ..widgets.footer import KeysFooter
 
 
 class TickList(SelectionList[str]):
@@ -65,7 +67,7 @@ class LinkPickerScreen(ModalScreen[list[str] | None]):
                 yield Label(
                     "There is nothing to link to yet: add those items first.", classes="field-hint"
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.candidates:
@@ -102,7 +104,7 @@ class LinkFieldScreen(ModalScreen[str | None]):
                 *(Option(Content(label), id=name) for name, label in self.fields),
                 id="link-fields",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         fields = self.query_one(FieldList)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..widgets.canvas_view import CanvasView
+from ..widgets.footer import KeysFooter
 from ..widgets.step_bar import StepBar
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class OverviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StepBar()
         yield CanvasView(id="canvas-view")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._redraw()

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ..model import STEP_TITLES
 from ..rules import counts, evaluate
 from ..store import Listing, StoreError
 from ..text import one_line
+from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ..app import BmcApp
@@ -49,7 +50,7 @@ class StartScreen(Screen[None]):
                 "n: new session · x: start from an example · Enter: open · c: duplicate",
                 id="start-hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from ....room import MAX_ANNOUNCEMENT
 from ....text import one_line
+from ....widgets.footer import KeysFooter
 
 
 class AnnounceScreen(ModalScreen[str | None]):
@@ -23,7 +24,7 @@ class AnnounceScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label("Announcement to every participant (empty clears it):")
             yield Input(self.current, max_length=MAX_ANNOUNCEMENT, id="announcement")
-        yield Footer()
+        yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

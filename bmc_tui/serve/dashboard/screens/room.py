@@ -9,10 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ....progress import WORK_STEPS
 from ....text import one_line
+from ....widgets.footer import KeysFooter
 from ...roster import Roster, Row
 from ..format import BAR_CELLS, ago, bar, remaining, step_title
 from .announce import AnnounceScreen
@@ -55,7 +56,7 @@ class RoomScreen(Screen[None]):
         yield Static(id="room-state")
         yield DataTable(id="room", cursor_type="row", zebra_stripes=True)
         yield Static(id="room-count")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

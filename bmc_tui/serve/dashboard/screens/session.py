@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ....model import STEP_TITLES, Session
 from ....progress import step_progress
@@ -21,6 +21,7 @@ from ....rules import counts, evaluate
 from ....store import StoreError, load_session
 from ....text import one_line
 from ....widgets.canvas_view import CanvasView
+from ....widgets.footer import KeysFooter
 
 REFRESH_SECONDS = 2.0
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -58,7 +59,7 @@ class SessionScreen(Screen[None]):
         yield CanvasView(id="session-canvas")
         with VerticalScroll(id="session-summary"):
             yield Static(id="session-view")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.path.stem} (read-only)"

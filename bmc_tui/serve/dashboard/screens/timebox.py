@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from ....model import STEP_TITLES
 from ....progress import WORK_STEPS
+from ....widgets.footer import KeysFooter
 
 MAX_MINUTES = 240
 
@@ -28,7 +29,7 @@ class TimeboxScreen(ModalScreen[tuple[float, str | None] | None]):
                 id="step",
             )
             yield Label("", id="timebox-error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
