@@ -15,4 +15,7 @@ def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NO_COLOR", raising=False)
     # Theme preferences go to a tmp config folder, never the developer's own.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    # And crash logs to a tmp state folder: a test that crashes the app on purpose (or
+    # by accident) must not leave logs in the developer's home.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return folder
