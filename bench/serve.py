@@ -253,6 +253,32 @@ async def _typing_round(people: list[Participant], keys: int, seed: int) -> list
     return [x for r in results for x in r]
 
 
+def _tree_cpu(server: int) -> float:
+    return sum(_cpu(pid) for pid in [server, *descendants(server)])
+
+
+async def _measured_round(
+    out: dict[str, Any], name: str, server: int, people: list[Participant], keys: int, seed: int
+) -> None:
+    """A typing round, with the CPU it cost: the server's tree and this (client) process.
+
+    These show where the limit is: n people typing at a person's pace ask for
+    n × keys/s × CPU per key, and past the cores there are, keys wait in line.
+    """
+    tree0, own0, wall0 = _tree_cpu(server), time.process_time(), time.perf_counter()
+    ssh0 = _cpu(server)
+    latencies = await _typing_round(people, keys, seed)
+    wall = time.perf_counter() - wall0
+    typed = len(latencies)
+    out[f"echo_{name}"] = latencies
+    out[f"cpu_{name}"] = {
+        "server_ms_per_key": (_tree_cpu(server) - tree0) / typed * 1000,
+        "ssh_server_ms_per_key": (_cpu(server) - ssh0) / typed * 1000,
+        "client_ms_per_key": (time.process_time() - own0) / typed * 1000,
+        "keys_per_s": typed / wall,
+    }
+
+
 async def _bench(port: int, server: subprocess.Popen[bytes], quick: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     keys = 15 if quick else 30
@@ -268,7 +294,7 @@ async def _bench(port: int, server: subprocess.Popen[bytes], quick: bool) -> dic
     solo = Participant(port, "solo")
     await solo.connect()
     await solo.start_typing()
-    out["echo_1"] = await _typing_round([solo], keys * 2, 1)
+    await _measured_round(out, "1", server.pid, [solo], keys * 2, 1)
     await solo.close()
     await asyncio.sleep(1.0)
     # 3. Thirty participants connecting in the same second.
@@ -282,7 +308,7 @@ async def _bench(port: int, server: subprocess.Popen[bytes], quick: bool) -> dic
     for p in room[:10]:
         await p.connect()
         await p.start_typing()
-    out["echo_10"] = await _typing_round(room[:10], keys, 100)
+    await _measured_round(out, "10", server.pid, room[:10], keys, 100)
     for start in range(10, 50, 10):  # the rest arrive ten at a time
         await asyncio.gather(*(p.connect() for p in room[start : start + 10]))
     for p in room[10:]:
@@ -298,7 +324,7 @@ async def _bench(port: int, server: subprocess.Popen[bytes], quick: bool) -> dic
     out["idle_pids"] = len(pids)
     apps = participant_pids(server.pid)
     out["uss"] = [uss_bytes(pid) for pid in apps]
-    out["echo_50"] = await _typing_round(room, keys, 200)
+    await _measured_round(out, "50", server.pid, room, keys, 200)
     for p in room:
         await p.close()
     return out
@@ -356,6 +382,24 @@ def run(quick: bool = False, bare_cold_start: float | None = None) -> list[Row]:
                 "median_50_ms": round(median(e50) * 1000, 1),
                 "n": len(e50),
             },
+        )
+    )
+    one, fifty = out["cpu_1"], out["cpu_50"]
+    per_key = one["server_ms_per_key"] + one["client_ms_per_key"]
+    # The typists' pace: a key every 50-200 ms (125 ms on average) while typing.
+    asked = 50 * (1 / 0.125) * per_key / 1000
+    rows.append(
+        Row(
+            "serve",
+            "CPU per key typed (1 typing): server tree + the bench's SSH client",
+            f"{one['server_ms_per_key']:.1f} ms (SSH server {one['ssh_server_ms_per_key']:.1f}, "
+            f"apps {one['server_ms_per_key'] - one['ssh_server_ms_per_key']:.1f}) + client "
+            f"{one['client_ms_per_key']:.1f} ms",
+            f"50 typing ask {asked:.1f} cores",
+            None,
+            "",
+            None,
+            {"cpu_1": one, "cpu_10": out["cpu_10"], "cpu_50": fifty},
         )
     )
     uss = out["uss"]

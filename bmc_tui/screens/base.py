@@ -124,7 +124,7 @@ class StepScreen(Screen[None]):
     def on_item_form_edited(self, event: ItemForm.Edited) -> None:
         for item_list in self.query(ItemList):
             if item_list.kind == event.form.kind:
-                item_list.refresh_item(event.item_id)
+                item_list.refresh_item_soon(event.item_id)
 
     def on_item_form_link_requested(self, event: ItemForm.LinkRequested) -> None:
         self.choose_links(event.form.kind, event.item_id, event.link_field)

@@ -19,7 +19,14 @@ from ..model import KIND_TITLES, LINK_SCHEMA, Item
 from ..text import one_line
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from ..app import BmcApp
+
+# While an item's text is typed in its form, its line in the list follows once typing
+# pauses this long: redrawing the list with every key doubled the work of a keystroke
+# (and, over SSH, the bytes sent for it).
+LABEL_DELAY = 0.2
 
 
 def item_label(item: Item, limit: int = 60) -> str:
@@ -72,6 +79,8 @@ class ItemList(OptionList):
         super().__init__(id=id, classes=classes)
         self.kind = kind
         self.border_title = KIND_TITLES[kind]
+        self._stale: set[str] = set()
+        self._label_timer: Timer | None = None
 
     @property
     def bmc(self) -> BmcApp:
@@ -178,6 +187,26 @@ class ItemList(OptionList):
             if item.id == item_id:
                 self._replace_prompt(item_id, self.prompt_for(item, self._flagged()))
                 return
+
+    def refresh_item_soon(self, item_id: str) -> None:
+        """Re-render an item once its text stops changing for LABEL_DELAY (typing)."""
+        self._stale.add(item_id)
+        if self._label_timer is None:
+            self._label_timer = self.set_timer(LABEL_DELAY, self._refresh_stale)
+        else:
+            self._label_timer.reset()
+
+    def on_focus(self) -> None:
+        # Back from the form (Enter, Tab, a click): show what was typed right away.
+        if self._label_timer is not None:
+            self._label_timer.stop()
+            self._refresh_stale()
+
+    def _refresh_stale(self) -> None:
+        self._label_timer = None
+        stale, self._stale = self._stale, set()
+        for item_id in stale:
+            self.refresh_item(item_id)
 
     def _findings_changed(self, _: object) -> None:
         flagged = self._flagged()

@@ -180,3 +180,18 @@ async def test_markup_and_escapes_in_text_are_shown_safely(sessions_dir: Path) -
         prompt = app.screen.query_one(ItemList).get_option_at_index(0).prompt
     assert "\x1b" not in session.canvas.customer_segments[0].text
     assert "[bold]x[/]" in str(prompt)
+
+
+async def test_the_list_follows_the_text_typed_in_the_form(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"Night-shift nurses")
+        assert isinstance(app.focused, Input)  # still typing: the list updates on a pause
+        items = app.screen.query_one(ItemList)
+        await wait_for(
+            pilot,
+            lambda: "Night-shift nurses" in str(items.get_option_at_index(0).prompt),
+            what="the list line to show the typed text",
+        )
+        assert isinstance(app.focused, Input)
