@@ -279,4 +279,7 @@ def run(quick: bool = False) -> list[Row]:
         f" (serialise {median(saves['serialise']) * 1000:.1f}, write+fsync "
         f"{median(saves['write']) * 1000:.1f})"
     )
+    from . import pty_keys
+
+    rows[3:3] = pty_keys.run(quick)
     return rows

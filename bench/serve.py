@@ -299,7 +299,15 @@ async def _bench(port: int, server: subprocess.Popen[bytes], quick: bool) -> dic
     await asyncio.sleep(1.0)
     # 3. Thirty participants connecting in the same second.
     burst = [Participant(port, f"b{n:03d}") for n in range(30)]
+    tree0, own0, wall0 = _tree_cpu(server.pid), time.process_time(), time.perf_counter()
     out["burst_30"] = list(await asyncio.gather(*(p.connect() for p in burst)))
+    # What the burst cost, measured before anyone leaves (a closed child's CPU is gone
+    # from the tree): the lower bound of its duration is this CPU over the cores.
+    out["burst_cpu"] = {
+        "server_tree_s": _tree_cpu(server.pid) - tree0,
+        "client_s": time.process_time() - own0,
+        "wall_s": time.perf_counter() - wall0,
+    }
     for p in burst:
         await p.close()
     await asyncio.sleep(3.0)
@@ -442,16 +450,20 @@ def run(quick: bool = False, bare_cold_start: float | None = None) -> list[Row]:
         )
     )
     burst = out["burst_30"]
+    spent = out["burst_cpu"]
+    cpu_total = spent["server_tree_s"] + spent["client_s"]
     rows.append(
         Row(
             "serve",
             "30 connecting in the same second: slowest first screen",
             f"max {max(burst):.2f} s",
-            f"median {median(burst):.2f} s",
+            f"median {median(burst):.2f} s; CPU {spent['server_tree_s']:.2f} s server "
+            f"+ {spent['client_s']:.2f} s clients (≥ {cpu_total / max(cores, 1):.2f} s "
+            f"on {cores} cores)",
             None,
             "≤ 2 s",
             max(burst) <= 2.0,
-            {"samples": burst},
+            {"samples": burst, "cpu": spent},
         )
     )
     return rows
