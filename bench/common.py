@@ -187,11 +187,29 @@ def uss_bytes(pid: int) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+    """CPU time a process has used so far: every live thread's run time, in nanoseconds.
+
+    From `/proc/PID/task/*/schedstat` (the scheduler's own clock). `utime + stime` from
+    `/proc/PID/stat` is sampled at the timer tick (10 ms here): a process that wakes for
+    0.1 ms now and then is charged a whole tick whenever one lands in it, so the idle CPU of
+    50 participants read 6-9% of a core by ticks and ~4% by schedstat. Threads that have
+    exited are not counted; the apps' threads (input, writer, save worker) live as long as
+    the app. Falls back to `stat` where schedstat is missing.
+    """
+    try:
+        total = 0
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with (
+                contextlib.suppress(FileNotFoundError, ProcessLookupError),
+                open(f"/proc/{pid}/task/{task}/schedstat") as handle,
+            ):
+                total += int(handle.read().split()[0])
+        return total / 1e9
+    except (FileNotFoundError, PermissionError):
+        text = Path(f"/proc/{pid}/stat").read_text()
+        fields = text[text.rindex(")") + 2 :].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks
 
 
 def children_of(pid: int) -> list[int]:
