@@ -266,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     args = parser.parse_args(argv)
-    from .store import StoreError, resolve_sessions_dir
+    from .sessionfile import StoreError, resolve_sessions_dir
 
     sessions_dir = resolve_sessions_dir(getattr(args, "sessions_dir", None))
     try:

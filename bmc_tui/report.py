@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .rules import SEVERITIES, Finding, counts, evaluate
-from .store import Store, StoreError, load_session
+from .sessionfile import StoreError, load_session
 from .text import one_line
 
 FAIL_LEVELS = {"error": 0, "warning": 1, "info": 2, "never": -1}
@@ -120,6 +120,8 @@ def run_check(files: Sequence[str], fmt: str, fail_on: str, out: TextIO | None =
 
 def run_list(sessions_dir: Path, fmt: str, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    from .store import Store  # `check` never needs the store: see sessionfile.py
+
     listings = Store(sessions_dir).list()
     rows: list[dict[str, Any]] = []
     for entry in listings:

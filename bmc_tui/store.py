@@ -27,6 +27,17 @@ from .codec import (
     session_to_dict,
 )
 from .model import Session, utc_now
+from .sessionfile import (
+    ConflictError,
+    StoreError,
+    _reason,
+    format_error,
+    load_session,
+    read_file,
+)
+from .sessionfile import (
+    resolve_sessions_dir as resolve_sessions_dir,
+)
 from .text import visible
 
 try:  # POSIX only; elsewhere sessions are not locked, the on-save check still applies.
@@ -38,22 +49,6 @@ except ImportError:  # pragma: no cover
 # never need them, and together they were a third of the CLI's own import time
 # (tempfile alone pulls in shutil, random, bz2 and lzma). See docs/performance.md.
 
-ENV_SESSIONS = "BMC_TUI_SESSIONS"
-DEFAULT_SESSIONS_DIR = "sessions"
-MAX_FILE_BYTES = 8 * 1024 * 1024
-
-
-class StoreError(Exception):
-    """A one-line, user-facing error that names the file or folder concerned."""
-
-
-class ConflictError(StoreError):
-    """The file changed on disk since this process read it; saving would overwrite it."""
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
-
 
 def slugify(title: str) -> str:
     """A session id made from a title: ascii, lowercase, dashes; never empty."""
@@ -63,13 +58,6 @@ def slugify(title: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     slug = slug[:64].rstrip("-")
     return slug or "session"
-
-
-def resolve_sessions_dir(option: str | os.PathLike[str] | None = None) -> Path:
-    """`--sessions-dir` wins, then $BMC_TUI_SESSIONS, then ./sessions."""
-    if option:
-        return Path(option)
-    return Path(os.environ.get(ENV_SESSIONS) or DEFAULT_SESSIONS_DIR)
 
 
 @dataclass(frozen=True)
@@ -102,41 +90,6 @@ class Handle:
     @property
     def writable(self) -> bool:
         return self.read_only is None
-
-
-def read_file(path: Path) -> tuple[bytes, os.stat_result]:
-    try:
-        with path.open("rb") as handle:
-            st = os.fstat(handle.fileno())
-            # Read one byte past the limit rather than trusting st_size: pipes and devices
-            # (/dev/zero) report 0 and may never end.
-            data = handle.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                size = f"{st.st_size} bytes" if st.st_size > MAX_FILE_BYTES else "no end in sight"
-                raise StoreError(f"{path}: the file is too large to be a session ({size})")
-            return data, st
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a session file") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot read: {_reason(error)}") from None
-
-
-def format_error(path: Path | str, error: SessionFormatError) -> str:
-    where = f"{path}"
-    if error.line is not None and "line" not in error.detail:
-        where += f":{error.line}"
-    return f"{where}: {error}"
-
-
-def load_session(path: Path, *, allow_newer: bool = False) -> Session:
-    """Read one session file, or raise StoreError with a one-line message."""
-    data, _ = read_file(path)
-    try:
-        return parse_toml(data, allow_newer=allow_newer)
-    except SessionFormatError as error:
-        raise StoreError(format_error(path, error)) from None
 
 
 class Store:

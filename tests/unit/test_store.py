@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bmc_tui import store as store_module
+from bmc_tui import sessionfile
 from bmc_tui.codec import dump_toml, is_valid_session_id, parse_toml
 from bmc_tui.model import Session
+from bmc_tui.sessionfile import ENV_SESSIONS
 from bmc_tui.store import (
-    ENV_SESSIONS,
     ConflictError,
     Store,
     StoreError,
@@ -408,7 +408,7 @@ def test_invalid_toml_error_names_file_and_line(sessions_dir: Path) -> None:
 def test_oversized_and_endless_files_are_refused(
     sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(sessionfile, "MAX_FILE_BYTES", 100)
     big = sessions_dir / "big.toml"
     big.write_bytes(b"#" * 101)
     with pytest.raises(StoreError) as caught:
