@@ -196,6 +196,7 @@ def run(quick: bool = False) -> list[Row]:
                 1.5,
                 baseline_name="bare",
                 data={k: [round(v, 4) for v in s] for k, s in samples.items()},
+                paired=(samples["bmc-tui"], samples["bare"]),
             )
         )
 
@@ -222,6 +223,7 @@ def run(quick: bool = False) -> list[Row]:
                 1.5,
                 baseline_name="imports-only",
                 data=data,
+                paired=(samples["check"], samples["imports"]),
             )
         )
         rows.append(
@@ -232,6 +234,7 @@ def run(quick: bool = False) -> list[Row]:
                 median(samples["pass"]),
                 None,
                 baseline_name="-c pass",
+                paired=(samples["check"], samples["pass"]),
             )
         )
         top, textual = top_imports([binary, "check", str(session_file)], env)

@@ -112,6 +112,7 @@ def run(quick: bool = False) -> list[Row]:
             unit="s",
             baseline_name="tomllib",
             data=data,
+            paired=(samples["check"], samples["floor"]),
         )
     )
     rows.append(
@@ -123,6 +124,7 @@ def run(quick: bool = False) -> list[Row]:
             None,
             unit="s",
             baseline_name="tomllib",
+            paired=(samples["list"], samples["floor"]),
         )
     )
     p = parts
