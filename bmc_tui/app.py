@@ -32,6 +32,8 @@ from .themes import register_themes
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.driver import Driver
+
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
 # longer than AUTOSAVE_MAX after the first unsaved change: killing the terminal mid-typing
 # loses at most the last second (a hang-up saves everything).
@@ -124,6 +126,16 @@ class BmcApp(App[None]):
     @property
     def can_edit(self) -> bool:
         return self.handle is not None and self.handle.writable
+
+    def get_driver_class(self) -> type[Driver]:
+        # Textual's Linux driver polls its terminal ten times a second even when idle; this
+        # one sleeps until there is input (see driver.py). TEXTUAL_DRIVER still wins.
+        driver_class = super().get_driver_class()
+        if driver_class.__name__ == "LinuxDriver" and not os.environ.get("TEXTUAL_DRIVER"):
+            from .driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver_class
 
     def on_mount(self) -> None:
         self._mounted_theme = True

@@ -1,0 +1,150 @@
+"""The quiet input driver (bmc_tui/driver.py) on a real PTY: keys, a lone Esc, quitting,
+and an input thread that does not run while nothing happens."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import termios
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bmc_tui.codec import parse_toml
+from bmc_tui.examples import load_example
+from bmc_tui.store import Store
+
+from .tmux import bmc_tui_binary
+
+
+class Pty:
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.output = bytearray()
+        self.exit_status: int | None = None
+
+    def read_for(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.fd], [], [], min(left, 0.05))
+            if readable:
+                try:
+                    self.output.extend(os.read(self.fd, 65536))
+                except OSError:
+                    return
+
+    def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            self.read_for(0.05)
+
+    def wait_for(self, text: bytes, since: int = 0) -> None:
+        self.wait_until(lambda: text in self.output[since:], repr(text))
+
+    def still(self) -> bool:
+        """True when nothing was drawn for 0.3 s (read meanwhile)."""
+        before = len(self.output)
+        self.read_for(0.3)
+        return len(self.output) == before
+
+    def send(self, data: bytes) -> None:
+        os.write(self.fd, data)
+
+    def exited(self) -> bool:
+        if self.exit_status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.exit_status = status
+        return self.exit_status is not None
+
+    def thread_slices(self) -> dict[str, int]:
+        """How many times each thread of the app has been on a CPU (from schedstat)."""
+        tasks = Path(f"/proc/{self.pid}/task")
+        return {
+            t.name: int((t / "schedstat").read_text().split()[2])
+            for t in tasks.iterdir()
+            if t.name != str(self.pid)
+        }
+
+
+@contextmanager
+def app_on_pty(argv: list[str], env: dict[str, str]) -> Iterator[Pty]:
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: set the size, then become the app
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    term = Pty(pid, fd)
+    try:
+        yield term
+    finally:
+        if not term.exited():
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "sessions")
+    template = load_example("platform")
+    template.canvas.customer_segments = []
+    template.step = "canvas"
+    handle = store.create("Quiet", template=template)
+    handle.session.step = "canvas"
+    store.save(handle)
+    store.close(handle)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"},
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    argv = [bmc_tui_binary(), "open", str(handle.path), "--participant"]
+    with app_on_pty(argv, env) as term:
+        term.wait_for(b"Customer Segments")
+
+        # Idle: once the screen is still, the threads beside the main one stay asleep.
+        # (Textual's own driver wakes its input thread ten times a second.)
+        term.wait_until(term.still, "the screen to settle")
+        quiet_since = len(term.output)
+        before = term.thread_slices()
+        term.read_for(1.5)
+        after = term.thread_slices()
+        woke = sum(after[t] - before.get(t, 0) for t in after)
+        assert len(term.output) == quiet_since, "the app drew while idle"
+        assert woke <= 2, f"threads woke {woke} times in 1.5 s of idle"
+
+        # Keys reach the app; a lone Esc (delivered only once the parser times it out)
+        # leaves the text field, so the next `a` adds a second item instead of typing.
+        term.send(b"a")
+        term.wait_until(term.still, "the form to open")
+        mark = len(term.output)
+        term.send(b"Night shifts")
+        term.wait_for(b"Night shifts", mark)
+        term.wait_until(term.still, "the typing to settle")
+        mark = len(term.output)
+        term.send(b"\x1b")
+        term.wait_until(lambda: len(term.output) > mark, "a frame after Esc")
+        term.wait_until(term.still, "the list to take the focus")
+        term.send(b"a")
+        term.wait_until(term.still, "the second item's form to open")
+        mark = len(term.output)
+        term.send(b"Bakers")
+        term.wait_for(b"Bakers", mark)
+
+        # Ctrl+Q quits at once: the input thread is woken, not waited for.
+        term.send(b"\x11")
+        term.wait_until(term.exited, "the app to exit", timeout=10.0)
+    assert term.exit_status is not None and os.waitstatus_to_exitcode(term.exit_status) == 0
+    session = parse_toml(handle.path.read_bytes())
+    assert [s.text for s in session.canvas.customer_segments] == ["Night shifts", "Bakers"]
