@@ -208,8 +208,8 @@ def cpu_seconds(pid: int) -> float:
 
     From `/proc/PID/task/*/schedstat` (the scheduler's own clock). `utime + stime` from
     `/proc/PID/stat` is sampled at the timer tick (10 ms here): a process that wakes for
-    0.1 ms now and then is charged a whole tick whenever one lands in it, so the idle CPU of
-    50 participants read 6-9% of a core by ticks and ~4% by schedstat. Threads that have
+    0.1 ms now and then is charged a whole tick whenever one lands in it (one idle app on a
+    PTY: 2-3 ms of CPU per second by ticks, 0.73 ms/s by schedstat). Threads that have
     exited are not counted; the apps' threads (input, writer, save worker) live as long as
     the app. Falls back to `stat` where schedstat is missing.
     """
