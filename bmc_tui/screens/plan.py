@@ -262,7 +262,10 @@ class PlanScreen(StepScreen):
             # Links are chosen for the item being edited, not from the table.
             if self.table_shown or not self.bmc.can_edit:
                 return False
-            return self.query_one(ItemList).current_id is not None
+            # Also asked while the screen is taken down (the Footer reads every binding's
+            # state): the list may be gone already.
+            lists = self.query(ItemList)
+            return bool(lists) and lists.first().current_id is not None
         return True
 
     def action_toggle_table(self) -> None:

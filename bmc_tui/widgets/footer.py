@@ -34,9 +34,11 @@ class KeysFooter(Footer):
 
     async def _refresh_keys(self) -> None:
         self._pending = False
-        if not self.is_attached:
-            return  # its screen went away before this refresh
         try:
+            if not self.is_attached or not self.screen.is_current:
+                # Its screen went away, or is covered: a screen that comes back on top
+                # publishes its bindings again (Textual's stack update), and this runs then.
+                return
             shown = self._keys_shown()
         except NoScreen:
             return

@@ -276,3 +276,19 @@ async def test_read_only_plan_cannot_be_changed(sessions_dir: Path) -> None:
         assert app.screen.query_one("#plan-table", DataTable).row_count == PLATFORM_PLAN
         await pilot.pause(0.2)
     assert path.read_bytes() == before
+
+
+async def test_link_state_is_asked_safely_while_the_screen_is_taken_down(
+    sessions_dir: Path,
+) -> None:
+    # The Footer reads every binding's state after a refresh; at exit that can come after
+    # the list is gone (seen once in CI as NoMatches from check_action, which ended the app).
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        assert screen.check_action("link", ()) is True
+        await items(app).remove()
+        await pilot.pause()
+        assert screen.check_action("link", ()) is False
