@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input, OptionList
 
@@ -195,3 +196,28 @@ async def test_the_list_follows_the_text_typed_in_the_form(sessions_dir: Path) -
             what="the list line to show the typed text",
         )
         assert isinstance(app.focused, Input)
+
+
+async def test_typing_does_not_repaint_the_whole_screen(sessions_dir: Path) -> None:
+    # Performance guard (docs/performance.md, change 7): the app's session state is a `var`;
+    # as a `reactive` on the App, every key repainted the whole screen.
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        whole = 0
+        refresh = screen.refresh
+
+        def counting(*regions: Any, **kwargs: Any) -> Any:
+            nonlocal whole
+            if not regions:
+                whole += 1
+            return refresh(*regions, **kwargs)
+
+        screen.refresh = counting  # type: ignore[method-assign]
+        await pilot.press(*"Night")
+        await pilot.pause()
+        assert screen.query_one("#field-text", Input).value == "Night"
+        assert whole == 0
