@@ -22,8 +22,7 @@ from .common import (
     bmc_tui_binary,
     clean_env,
     interleaved,
-    median,
-    ratio_row,
+    interleaved_row,
     run_timed,
     temp_dir,
 )
@@ -186,17 +185,16 @@ def run(quick: bool = False) -> list[Row]:
             )
         finally:
             server.close()
-        bare_start = median(samples["bare"])
         rows.append(
-            ratio_row(
+            interleaved_row(
                 "cold start",
                 "bmc-tui (start screen, 1 session) vs bare Textual app, tmux",
-                median(samples["bmc-tui"]),
-                bare_start,
+                samples,
+                "bmc-tui",
+                "bare",
                 1.5,
                 baseline_name="bare",
                 data={k: [round(v, 4) for v in s] for k, s in samples.items()},
-                paired=(samples["bmc-tui"], samples["bare"]),
             )
         )
 
@@ -212,29 +210,28 @@ def run(quick: bool = False) -> list[Row]:
             },
             rounds,
         )
-        check = median(samples["check"])
         data = {k: [round(v, 4) for v in s] for k, s in samples.items()}
         rows.append(
-            ratio_row(
+            interleaved_row(
                 "cold start",
                 "bmc-tui check (1 file) vs imports-only script",
-                check,
-                median(samples["imports"]),
+                samples,
+                "check",
+                "imports",
                 1.5,
                 baseline_name="imports-only",
                 data=data,
-                paired=(samples["check"], samples["imports"]),
             )
         )
         rows.append(
-            ratio_row(
+            interleaved_row(
                 "cold start",
                 "bmc-tui check (1 file) vs python -c pass",
-                check,
-                median(samples["pass"]),
+                samples,
+                "check",
+                "pass",
                 None,
                 baseline_name="-c pass",
-                paired=(samples["check"], samples["pass"]),
             )
         )
         top, textual = top_imports([binary, "check", str(session_file)], env)

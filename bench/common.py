@@ -119,6 +119,32 @@ def ratio_row(
     )
 
 
+def interleaved_row(
+    bench: str,
+    what: str,
+    samples: dict[str, list[float]],
+    name: str,
+    baseline: str,
+    limit: float | None,
+    *,
+    baseline_name: str,
+    unit: str = "ms",
+    data: dict[str, Any] | None = None,
+) -> Row:
+    """`ratio_row` for two commands of one `interleaved` run: medians, per-round ratio."""
+    return ratio_row(
+        bench,
+        what,
+        median(samples[name]),
+        median(samples[baseline]),
+        limit,
+        unit=unit,
+        baseline_name=baseline_name,
+        data=data,
+        paired=(samples[name], samples[baseline]),
+    )
+
+
 def _fmt(seconds: float, unit: str) -> str:
     if unit == "ms":
         return f"{seconds * 1000:.1f} ms"

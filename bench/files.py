@@ -17,8 +17,7 @@ from .common import (
     bmc_tui_binary,
     clean_env,
     interleaved,
-    median,
-    ratio_row,
+    interleaved_row,
     run_timed,
     temp_dir,
 )
@@ -99,32 +98,31 @@ def run(quick: bool = False) -> list[Row]:
             rounds,
         )
         parts = in_process_parts(paths)
-    floor = median(samples["floor"])
     data = {k: [round(v, 4) for v in s] for k, s in samples.items()}
     data["in_process_s"] = {k: round(v, 4) for k, v in parts.items()}
     rows.append(
-        ratio_row(
+        interleaved_row(
             "1,000 files",
             "bmc-tui check ×1000 vs tomllib.load ×1000",
-            median(samples["check"]),
-            floor,
+            samples,
+            "check",
+            "floor",
             1.5,
             unit="s",
             baseline_name="tomllib",
             data=data,
-            paired=(samples["check"], samples["floor"]),
         )
     )
     rows.append(
-        ratio_row(
+        interleaved_row(
             "1,000 files",
             "bmc-tui list (1000 sessions) vs tomllib.load ×1000",
-            median(samples["list"]),
-            floor,
+            samples,
+            "list",
+            "floor",
             None,
             unit="s",
             baseline_name="tomllib",
-            paired=(samples["list"], samples["floor"]),
         )
     )
     p = parts
