@@ -131,10 +131,13 @@ class BmcApp(App[None]):
         # Textual's Linux driver polls its terminal ten times a second even when idle; this
         # one sleeps until there is input (see driver.py). TEXTUAL_DRIVER still wins.
         driver_class = super().get_driver_class()
-        if driver_class.__name__ == "LinuxDriver" and not os.environ.get("TEXTUAL_DRIVER"):
-            from .driver import QuietLinuxDriver
+        if not os.environ.get("TEXTUAL_DRIVER"):
+            from textual.drivers.linux_driver import LinuxDriver
 
-            return QuietLinuxDriver
+            if driver_class is LinuxDriver:
+                from .driver import QuietLinuxDriver
+
+                return QuietLinuxDriver
         return driver_class
 
     def on_mount(self) -> None:

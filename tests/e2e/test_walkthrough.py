@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bmc_tui.codec import parse_toml
 from bmc_tui.guide import PRINCIPLES, SOCIAL_CHECKS, SOCIAL_DIAGNOSTIC
-from bmc_tui.model import Session
+from bmc_tui.model import BLOCKS, Session
 
 from .tmux import Terminal, bmc_tui_binary, terminal
 
@@ -324,20 +324,7 @@ def test_a_whole_session_typed_at_80x24_is_complete_and_aligned(tmp_path: Path) 
     assert social_model.ratings == {p.key: 4 for p in PRINCIPLES}
 
     c = session.canvas
-    blocks = {
-        name: [item.text for item in getattr(c, name)]
-        for name in (
-            "customer_segments",
-            "value_propositions",
-            "channels",
-            "customer_relationships",
-            "revenue_streams",
-            "key_activities",
-            "key_resources",
-            "key_partnerships",
-            "cost_structure",
-        )
-    }
+    blocks = {name: [item.text for item in getattr(c, name)] for name in BLOCKS}
     assert blocks == {
         "customer_segments": ["Ferry commuters"],
         "value_propositions": ["Coffee at the dock"],
