@@ -177,15 +177,22 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "export",
             parents=[common],
             help="export a session as md, html or json",
-            description="Export a session (an id in the folder, or a path).",
+            description="Export a session (an id in the folder, or a path), or with --room "
+            "the room report of a whole workshop folder.",
         )
-        export.add_argument("session", metavar="SESSION")
+        export.add_argument("session", metavar="SESSION", nargs="?")
+        export.add_argument(
+            "--room",
+            metavar="DIR",
+            help="the room report: every session of the folder side by side",
+        )
         export.add_argument("--format", choices=("md", "html", "json"), default="md")
         export.add_argument(
             "-o",
             "--output",
             metavar="FILE",
-            help="where to write (default: stdout for md/json, <id>.html for html)",
+            help="where to write (default: stdout for md/json, <id>.html or "
+            "<folder>-room.html for html)",
         )
 
     if wanted("diff"):

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..store import Store, load_session
+from ..store import Store, StoreError, load_session
 from . import render, write_text
 
 EXIT_OK = 0
@@ -30,15 +30,33 @@ def wants_colour(stream: TextIO) -> bool:
 
 
 def run_export(args: argparse.Namespace, sessions_dir: Path) -> int:
-    path = Store(sessions_dir).locate(args.session)
-    session = load_session(path, allow_newer=True)
-    text = render(session, args.format)
+    room: str | None = getattr(args, "room", None)
+    if (room is None) == (args.session is None):
+        raise StoreError(
+            "export: name one session, or give --room DIR for the room report (not both)"
+        )
+    if room is not None:
+        from ..store import slugify
+        from .room import read_room_report, render_room
+
+        report = read_room_report(Path(room))
+        text = render_room(report, args.format)
+        default = f"{slugify(report.folder)}-room.html"
+        for entry in report.unreadable:
+            print(
+                f"bmc-tui: {entry.file}: unreadable, listed as such: {entry.error}", file=sys.stderr
+            )
+    else:
+        path = Store(sessions_dir).locate(args.session)
+        session = load_session(path, allow_newer=True)
+        text = render(session, args.format)
+        default = f"{session.id}.html"
     output: str | None = args.output
     if output == "-" or (output is None and args.format != "html"):
         sys.stdout.write(text)
         sys.stdout.flush()
         return EXIT_OK
-    target = Path(output) if output else Path(f"{session.id}.html")
+    target = Path(output) if output else Path(default)
     replaced = output is None and target.exists()
     write_text(target, text)
     note = " (replacing the previous export)" if replaced else ""

@@ -9,7 +9,7 @@ a URL or a style, so no answer can add markup, run script or fetch anything.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from ..model import BLOCK_TITLES, Session
@@ -93,15 +93,20 @@ def _canvas_block(session: Session, names: c.Names, block: str) -> str:
     return f'<section class="block b-{block}"><h3>{esc(BLOCK_TITLES[block])}</h3>{body}</section>'
 
 
-def canvas_section(session: Session) -> str:
-    """The nine blocks in the classic layout, with the canvas's attribution line."""
+def canvas_section(session: Session, caption: str | None = None) -> str:
+    """The nine blocks in the classic layout, with the canvas's attribution line.
+
+    The line beside the heading says whose canvas it is: the title and the date, or
+    `caption` (the room report puts the findings and the progress there too).
+    """
     names = c.Names(session)
-    when = c.day(session.updated.date()) if session.updated else ""
-    subtitle = " · ".join(filter(None, (one_line(session.title, 80), when)))
+    if caption is None:
+        when = c.day(session.updated.date()) if session.updated else ""
+        caption = " · ".join(filter(None, (one_line(session.title, 80), when)))
     blocks = "\n".join(_canvas_block(session, names, block) for block in c.CANVAS_GRID)
     return (
         '<section class="canvas-page">\n'
-        f'<div class="canvas-head"><h2>The Business Model Canvas</h2><span>{esc(subtitle)}'
+        f'<div class="canvas-head"><h2>The Business Model Canvas</h2><span>{esc(caption)}'
         "</span></div>\n"
         f'<div class="canvas">\n{blocks}\n</div>\n'
         f'<p class="attribution">{esc(c.ATTRIBUTION)}</p>\n'
@@ -125,6 +130,15 @@ def render_html(
     """The page. With `canvas_only`, just the canvas picture (one printed page)."""
     if findings is None and not canvas_only:
         findings = evaluate(session)
+    parts = [canvas_section(session)]
+    if not canvas_only:
+        parts += _report(session, findings or [])
+    return page(f"{one_line(session.title, 120)} — Business model", parts)
+
+
+def page(title: str, body: Iterable[str], body_class: str = "", extra_css: str = "") -> str:
+    """A whole self-contained document around `body` (already escaped HTML parts)."""
+    attr = f' class="{body_class}"' if body_class else ""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -133,13 +147,12 @@ def render_html(
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(one_line(session.title, 120))} — Business model</title>",
-        f"<style>{stylesheet()}</style>",
+        f"<title>{esc(title)}</title>",
+        f"<style>{stylesheet()}{extra_css}</style>",
         "</head>",
-        "<body>",
-        canvas_section(session),
+        f"<body{attr}>",
+        *body,
+        "</body>",
+        "</html>",
     ]
-    if not canvas_only:
-        parts += _report(session, findings or [])
-    parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"

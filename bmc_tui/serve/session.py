@@ -14,6 +14,7 @@ import asyncssh
 
 from .child import Child
 from .limits import TokenBucket
+from .takehome import BadCommand, parse_command
 from .terminal import DEFAULT_SIZE, clamp_size
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ RESET_TERMINAL = (
 MAX_PENDING_INPUT = 256 * 1024
 # Keys typed while the child is still starting are kept for it, up to this much.
 MAX_EARLY_INPUT = 4096
+# An export is written to the channel in pieces of this size, as the client takes them.
+EXPORT_CHUNK = 64 * 1024
 
 
 class Refused(Exception):
@@ -66,6 +69,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self._bucket = TokenBucket(workshop.config.input_rate, workshop.config.input_burst)
         self._closed = False
         self._ended = False
+        self._writable = asyncio.Event()
+        self._writable.set()
 
     # -- asyncssh callbacks --------------------------------------------------------
 
@@ -83,7 +88,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         return True
 
     def exec_requested(self, command: str) -> bool:
-        # Accepted only so the refusal can be said in words rather than as a failed request.
+        # Accepted so that `export` can run, and any other command be refused in words
+        # rather than as a failed request.
         self._command = command
         return True
 
@@ -94,9 +100,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def session_started(self) -> None:
-        hint = f"ssh -p {self.workshop.port} NAME@{self.workshop.config.host}"
         if self._command is not None:
-            self.refuse(f"This server only runs the workshop; connect without a command: {hint}")
+            self.workshop.spawn(self._export(self._command))
         elif self._term is None:
             self.refuse(
                 f"bmc-tui needs a terminal. Connect from a terminal, or force one with: ssh -t -p "
@@ -127,7 +132,9 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self._flush_input()
 
     def eof_received(self) -> bool:
-        return False
+        # An export's client sends EOF at once (nothing on its stdin) and still reads
+        # what follows: keep the channel half-open for it. A workshop session ends on EOF.
+        return self._command is not None
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         self._size = clamp_size(width, height)
@@ -136,16 +143,59 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
 
     def pause_writing(self) -> None:
         self._paused = True
+        self._writable.clear()
         self._stop_reading()
 
     def resume_writing(self) -> None:
         self._paused = False
+        self._writable.set()
         self._start_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
+        self._writable.set()  # an export waiting to write sees the connection is gone
         self._stop_reading()
         self.workshop.spawn(self.workshop.detach(self))
+
+    # -- export: the one command -------------------------------------------------------
+
+    async def _export(self, command: str) -> None:
+        """Stream the export the command asks for, or refuse it in one line (on stderr,
+        so `> copy.html` does not swallow the reason)."""
+        ident = self.identity
+        try:
+            request = parse_command(command, facilitator=ident.facilitator)
+            data = await self.workshop.export(ident, request)
+        except (BadCommand, Refused) as reason:
+            self.refuse(f"bmc-tui: {reason}", stderr=True)
+            return
+        except Exception:
+            # Never leave the client waiting on a channel nobody will close.
+            self.refuse("bmc-tui: the export failed; ask the facilitator.", stderr=True)
+            raise
+        try:
+            await self._send(data)
+        except (OSError, asyncssh.Error):  # the client went away mid-way
+            return
+        what = "the room report" if request.room else (request.session or ident.slug)
+        log.info(
+            "%s fetched %s (%s, %d bytes) from %s",
+            "facilitator" if ident.facilitator else f"participant {ident.slug}",
+            what,
+            request.fmt,
+            len(data),
+            ident.peer,
+        )
+        self.end(b"", 0, reset=False)
+
+    async def _send(self, data: bytes) -> None:
+        """Write in pieces, waiting while the client's window is full: a big room report
+        never piles up in the server's memory faster than the client reads it."""
+        for start in range(0, len(data), EXPORT_CHUNK):
+            await self._writable.wait()
+            if self._closed or self._ended or self._chan is None:
+                return
+            self._chan.write(data[start : start + EXPORT_CHUNK])
 
     # -- the child -----------------------------------------------------------------
 
@@ -273,11 +323,11 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
 
     # -- ending ----------------------------------------------------------------------
 
-    def refuse(self, message: str, status: int = 1) -> None:
+    def refuse(self, message: str, status: int = 1, *, stderr: bool = False) -> None:
         log.info("refused %s from %s: %s", self.identity.slug, self.identity.peer, message)
-        self.end(message.encode("utf-8"), status, reset=False)
+        self.end(message.encode("utf-8"), status, reset=False, stderr=stderr)
 
-    def end(self, message: bytes, status: int, *, reset: bool = True) -> None:
+    def end(self, message: bytes, status: int, *, reset: bool = True, stderr: bool = False) -> None:
         """Say why (if anything) and close the channel with an exit status."""
         if self._ended or self._chan is None:
             return
@@ -287,5 +337,9 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
             if reset:
                 self._chan.write(RESET_TERMINAL)
             if message:
-                self._chan.write(message.replace(b"\n", b"\r\n") + b"\r\n")
+                line = message.replace(b"\n", b"\r\n") + b"\r\n"
+                if stderr:
+                    self._chan.write_stderr(line)
+                else:
+                    self._chan.write(line)
             self._chan.exit(status)

@@ -15,13 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..store import Store, StoreError
+from ..store import Store, StoreError, load_session
 from ..text import one_line
+from .access import access_for
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
 from .limits import ConnectionRate
-from .session import Refused, WorkshopSession
+from .session import Identity, Refused, WorkshopSession
 from .status import HEARTBEAT, Connection, clear_status, write_status
+from .takehome import ExportRequest
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -88,6 +90,8 @@ class Workshop:
         self._active: dict[str, WorkshopSession] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Exports render in threads; two at a time keep the room's own work going.
+        self._exports = asyncio.Semaphore(2)
         self._dirty = True
         self._home = Path(tempfile.mkdtemp(prefix="bmc-tui-serve-"))
         self._stopping = False
@@ -218,6 +222,54 @@ class Workshop:
             ident.peer,
             _duration(time.monotonic() - session.started),
         )
+
+    # -- take-home copies ------------------------------------------------------------
+
+    async def export(self, ident: Identity, request: ExportRequest) -> bytes:
+        """What `ssh NAME@HOST export ...` streams: a session this name may open (or, for
+        the facilitator, the room report), rendered as the command line would."""
+        access = access_for(ident.slug, ident.facilitator, self.config.sessions_dir)
+        folder = self.config.sessions_dir
+        if request.room:
+            if not access.everything:
+                raise Refused("--room (the room report) is for the facilitator.")
+
+            def work() -> str:
+                from ..export.room import read_room_report, render_room
+
+                return render_room(read_room_report(folder), request.fmt)
+
+        else:
+            session_id = request.session or access.own
+            # The same answer whether or not such a session exists: a participant learns
+            # nothing about the others' names.
+            if session_id is None or not access.allows(session_id):
+                raise Refused("You can fetch only your own session.")
+            path = self.store.path_for(session_id)
+            if not path.is_file():
+                if ident.facilitator:
+                    raise Refused(f"No session called {session_id}.")
+                raise Refused(
+                    "You have no session yet: connect once without a command to start it."
+                )
+
+            def work() -> str:
+                from ..export import render
+
+                return render(load_session(path, allow_newer=True), request.fmt)
+
+        async with self._exports:
+            try:
+                # In a thread: the event loop keeps every participant's keys flowing.
+                text = await asyncio.to_thread(work)
+            except StoreError as error:
+                log.warning("export for %s failed: %s", ident.slug, error)
+                if ident.facilitator:
+                    raise Refused(one_line(str(error), 300)) from None
+                raise Refused(
+                    "Your session cannot be read just now; ask the facilitator."
+                ) from None
+        return text.encode("utf-8")
 
     # -- the periodic part -----------------------------------------------------------
 

@@ -36,8 +36,10 @@ async def test_commands_sftp_and_forwarding_are_refused(serve: Callable[..., Ser
     async with await connect(server.port, "ana") as conn:
         result = await conn.run("cat /etc/passwd", timeout=10)
         assert result.exit_status == 1
-        assert "only runs the workshop" in str(result.stdout)
-        assert "root:" not in str(result.stdout)
+        # The reason goes to stderr, so `> file` never captures it as if it were output.
+        assert "only runs the workshop" in str(result.stderr)
+        assert result.stdout == ""
+        assert "root:" not in str(result.stderr)
         with pytest.raises((asyncssh.Error, OSError)):
             await conn.start_sftp_client()
         with pytest.raises((asyncssh.Error, OSError)):
