@@ -50,12 +50,12 @@ def parse_command(command: str, *, facilitator: bool) -> ExportRequest:
     use = usage(facilitator)
     if len(command) > MAX_COMMAND:
         raise BadCommand(f"The command is too long. The one command here is: {use}")
+    if not _PLAIN.fullmatch(command):
+        raise BadCommand(f"Only plain letters, digits and - are understood here. Use: {use}")
     shell = next((ch for ch in command if ch in SHELL_CHARACTERS), None)
     if shell is not None:
         shown = visible(shell)
         raise BadCommand(f'No shell runs here, so "{shown}" is refused. The one command is: {use}')
-    if not _PLAIN.fullmatch(command):
-        raise BadCommand(f"Only plain letters, digits and - are understood here. Use: {use}")
     words = command.replace("\t", " ").split()
     if not words or words[0] != "export":
         raise BadCommand(
