@@ -49,6 +49,9 @@ class AppConfig:
     session_path: Path | None = None
     read_only: bool = False
     participant: bool = False
+    # Under `serve`: the ssh command that reaches this participant (`ssh -p 2222 ana@HOST`);
+    # their Export then tells them how to fetch a copy instead of writing on the server.
+    take_home: str | None = None
     timebox: int | None = None
     theme: str | None = None
     autosave_delay: float = AUTOSAVE_DELAY
@@ -505,6 +508,7 @@ def run_app(
     *,
     read_only: bool = False,
     participant: bool = False,
+    take_home: str | None = None,
     timebox: int | None = None,
     theme: str | None = None,
 ) -> int:
@@ -514,6 +518,7 @@ def run_app(
             session_path=session_path,
             read_only=read_only,
             participant=participant,
+            take_home=take_home,
             timebox=timebox,
             theme=theme,
         )

@@ -171,6 +171,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         opener.add_argument("--read-only", action="store_true", help="never write the file")
         # Used by `bmc-tui serve` for each participant: one session, no way to reach the others.
         opener.add_argument("--participant", action="store_true", help=argparse.SUPPRESS)
+        # And how that participant fetches a copy of it (`ssh -p PORT NAME@HOST`).
+        opener.add_argument("--take-home", metavar="SSH", help=argparse.SUPPRESS)
 
     if wanted("export"):
         export = sub.add_parser(
@@ -254,6 +256,7 @@ def _open_tui(
         session_path=session_path,
         read_only=read_only,
         participant=getattr(args, "participant", False),
+        take_home=getattr(args, "take_home", None),
         timebox=getattr(args, "timebox", None),
         theme=getattr(args, "theme", None),
     )

@@ -37,7 +37,9 @@ def workshop_commands(app: BmcApp) -> Iterator[SystemCommand]:
     ):
         yield SystemCommand(
             f"Export: {label}",
-            "Written next to the session file",
+            "The command that copies it to your computer"
+            if app.config.take_home
+            else "Written next to the session file",
             partial(export_session, app, fmt),
         )
     for minutes in (5, 10, 15, 20, 30):
@@ -71,8 +73,22 @@ def set_timebox(app: BmcApp, minutes: int) -> None:
     app.revision = app.revision  # the step bar redraws on its next tick
 
 
+def take_home_command(ssh: str, session_id: str, fmt: str) -> str:
+    """The command a participant runs on their own computer to fetch their session."""
+    return f"{ssh} export --format {fmt} > {session_id}.{fmt}"
+
+
 def export_session(app: BmcApp, fmt: str) -> None:
     if app.handle is None:
+        return
+    if app.config.take_home:
+        # Under `serve` a file written here would land on the server, out of reach: the
+        # participant fetches the export over ssh instead, from their own computer.
+        command = take_home_command(app.config.take_home, app.handle.session.id, fmt)
+        app.copy_to_clipboard(command)
+        from .screens.take_home import TakeHomeScreen
+
+        app.push_screen(TakeHomeScreen(command))
         return
     try:
         from .export import write_export

@@ -42,6 +42,7 @@ def _banner(config: ServeConfig, port: int, fingerprint: str) -> str:
         lines.append("  with the workshop passcode")
     if config.authorized_keys:
         lines.append(f"  keys in {config.authorized_keys} are let in")
+    lines.append(f"Take-home copy: ssh -p {port} NAME@{shown} export --format html > NAME.html")
     lines.append(f"Facilitator:  ssh -p {port} {FACILITATOR}@{shown}")
     if config.facilitator_passcode_generated:
         lines.append(f"  facilitator passcode (made for this run): {config.facilitator_passcode}")

@@ -212,6 +212,14 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         return self._term
 
     @property
+    def local_address(self) -> str | None:
+        """The server's address as this client reached it."""
+        if self._chan is None:
+            return None
+        sockname = self._chan.get_extra_info("sockname")
+        return str(sockname[0]) if sockname else None
+
+    @property
     def client_env(self) -> dict[str, str]:
         if self._chan is None:
             return {}

@@ -91,3 +91,13 @@ def parse_command(command: str, *, facilitator: bool) -> ExportRequest:
     if facilitator and not room and name is None:
         raise BadCommand(f"Which session? Use: {use}")
     return ExportRequest(fmt or "md", name, room)
+
+
+def ssh_command(port: int, user: str, host: str) -> str:
+    """`ssh -p PORT NAME@HOST`: how a person reaches this server (for the hints shown).
+
+    `user` is the name's slug (plain letters, digits and -), so the command can be typed
+    as shown in any shell.
+    """
+    where = f"{user}@{host}"
+    return f"ssh {where}" if port == 22 else f"ssh -p {port} {where}"

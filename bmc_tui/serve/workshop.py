@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from .config import ServeConfig
 from .limits import ConnectionRate
 from .session import Identity, Refused, WorkshopSession
 from .status import HEARTBEAT, Connection, clear_status, write_status
-from .takehome import ExportRequest
+from .takehome import ExportRequest, ssh_command
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -164,6 +165,8 @@ class Workshop:
             if ident.facilitator
             else self._argv(self._session_file(ident.user, ident.slug))
         )
+        # How this person fetches a take-home copy: the command is shown to them.
+        argv += ["--take-home", ssh_command(self.port, ident.slug, self._reachable_host(session))]
         cols, rows = session.size
         env = self._child_env(session.term, session.client_env)
         spec = ChildSpec(argv, env, self._home, cols, rows)
@@ -175,6 +178,14 @@ class Workshop:
                 forks, self._forks = self._forks, None
                 await forks.close()
         return await self._exec.launch(spec)
+
+    def _reachable_host(self, session: WorkshopSession) -> str:
+        """The address this person reached the server at: the listening address, or, when
+        that is every interface, the one their connection came in on."""
+        host = self.config.host
+        if host in ("0.0.0.0", "::", ""):
+            host = session.local_address or socket.gethostname()
+        return host
 
     def _child_env(self, term: str | None, client_env: dict[str, str]) -> dict[str, str]:
         return child_environment(

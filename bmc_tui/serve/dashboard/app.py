@@ -17,9 +17,11 @@ class DashboardApp(App[None]):
     TITLE = "bmc-tui · facilitator"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit")]
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, take_home: str | None = None) -> None:
         super().__init__()
         self.sessions_dir = sessions_dir
+        # `ssh -p PORT facilitator@HOST`, under `serve`: to say how to fetch a room report.
+        self.take_home = take_home
 
     def on_mount(self) -> None:
         self.push_screen(RoomScreen(self.sessions_dir))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -11,12 +13,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from ....archive import ARCHIVE_DIR, archive_session
 from ....progress import WORK_STEPS
+from ....screens.confirm import ConfirmScreen
+from ....store import StoreError
 from ....text import one_line
 from ....widgets.footer import KeysFooter
 from ...roster import Roster, Row
 from ..format import BAR_CELLS, ago, bar, remaining, step_title
 from .announce import AnnounceScreen
+from .archive import ArchiveScreen
 from .session import SessionScreen
 from .timebox import TimeboxScreen
 
@@ -24,6 +30,8 @@ if TYPE_CHECKING:
     from ..app import DashboardApp
 
 REFRESH_SECONDS = 1.0
+# Where the dashboard writes room reports, beside the sessions.
+REPORTS_DIR = "reports"
 # Short enough that the whole table fits an 80-column terminal (ssh's usual size).
 STEP_HEADS = {
     "social": "Soc",
@@ -41,11 +49,15 @@ class RoomScreen(Screen[None]):
         Binding("t", "timebox", "Timebox", id="timebox"),
         Binding("a", "announce", "Announce", id="announce"),
         Binding("x", "clear_timebox", "Stop timebox", id="clear-timebox"),
+        Binding("r", "room_report", "Room report", id="room-report"),
+        Binding("d", "archive", "Archive", id="archive"),
+        Binding("u", "archived", "Archived", id="archived"),
     ]
 
     def __init__(self, sessions_dir: Path) -> None:
         super().__init__()
         self.roster = Roster(sessions_dir)
+        self._rows: dict[str, Row] = {}
 
     @property
     def dashboard(self) -> DashboardApp:
@@ -85,6 +97,7 @@ class RoomScreen(Screen[None]):
     def refresh_room(self) -> None:
         table = self.query_one(DataTable)
         rows = self.roster.rows()
+        self._rows = {row.session_id: row for row in rows}
         keep = self._selected()
         table.clear()
         for row in rows:
@@ -143,3 +156,76 @@ class RoomScreen(Screen[None]):
                 self.refresh_room()
 
         self.app.push_screen(AnnounceScreen(self.dashboard.room().announcement or ""), done)
+
+    # -- the room report and the archive ---------------------------------------------------
+
+    async def action_room_report(self) -> None:
+        folder = self.roster.sessions_dir
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / REPORTS_DIR / f"room-{stamp}.html"
+
+        def work() -> Path:
+            from ....export import write_text
+            from ....export.room import read_room_report, render_room
+
+            target.parent.mkdir(exist_ok=True)
+            return write_text(target, render_room(read_room_report(folder), "html"))
+
+        self.notify("Making the room report…", timeout=3)
+        try:
+            # A room of fifty takes a moment: the table keeps refreshing meanwhile.
+            written = await asyncio.to_thread(work)
+        except (StoreError, OSError) as error:
+            self.notify(one_line(str(error), 200), title="No room report", severity="error")
+            return
+        message = f"Written to {written}"
+        take_home = self.dashboard.take_home
+        if take_home:
+            message += (
+                f"\nTo your own computer: {take_home} export --room --format html > room.html"
+            )
+        self.notify(message, title="Room report", timeout=30)
+
+    def action_archive(self) -> None:
+        session_id = self._selected()
+        row = self._rows.get(session_id or "")
+        if session_id is None or row is None:
+            return
+        if row.connected:
+            self.notify(
+                f"{row.title} is connected: archive the session once they have left.",
+                title="Not archived",
+                severity="warning",
+            )
+            return
+
+        def done(sure: bool | None) -> None:
+            if not sure:
+                return
+            current = self._rows.get(session_id)
+            if current is not None and current.connected:
+                self.notify(f"{row.title} has just connected: not archived.", severity="warning")
+                return
+            try:
+                moved = archive_session(self.roster.sessions_dir, session_id)
+            except StoreError as error:
+                self.notify(one_line(str(error), 200), title="Not archived", severity="error")
+                return
+            self.notify(f"{row.title} is in {moved.parent.name}/{moved.name}.", title="Archived")
+            self.refresh_room()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Archive {row.title}?",
+                f"{session_id}.toml moves to the {ARCHIVE_DIR}/ folder beside the sessions and "
+                "leaves the room. Nothing is deleted: u (Archived) brings it back.",
+                confirm_label="Archive",
+            ),
+            done,
+        )
+
+    def action_archived(self) -> None:
+        def done(_: None) -> None:
+            self.refresh_room()
+
+        self.app.push_screen(ArchiveScreen(self.roster.sessions_dir), done)
