@@ -17,7 +17,7 @@ from bmc_tui.store import Store, load_session
 from tests.export.test_html_print import _browser, pages, print_pdf
 
 from .client import connect
-from .helpers import SSH_OPTIONS, Server
+from .helpers import SSH_OPTIONS, Server, ssh_argv, tmux
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -194,3 +194,29 @@ async def test_the_facilitator_fetches_any_session_and_the_room_report(
         assert theirs.exit_status == 1 and theirs.stdout == ""
         room = await conn.run("export --room", timeout=30)
         assert room.exit_status == 1 and room.stdout == ""
+
+
+@pytest.mark.e2e
+def test_the_participants_export_shows_the_command_that_works(
+    serve: Callable[..., Server],
+    client_key: tuple[Path, Path],
+    sessions_dir: Path,
+    tmp_path: Path,
+) -> None:
+    _room(sessions_dir)
+    key, authorized = client_key
+    server = serve("--authorized-keys", str(authorized))
+    expected = f"ssh -p {server.port} ana@127.0.0.1 export --format html > ana.html"
+    with tmux(tmp_path) as mux:
+        mux.start("ana", ssh_argv(server.port, "ana", "-i", str(key), "-o", "BatchMode=yes"))
+        mux.wait_for("ana", "Export .html")  # the example reopens where it was left: the summary
+        mux.keys("ana", "h")
+        mux.wait_for("ana", "Take a copy home")
+        mux.wait_for("ana", expected)
+    # What the dialog says, run from "another terminal", fetches the page.
+    target = tmp_path / "ana.html"
+    with target.open("wb") as out:
+        result = _ssh(server.port, key, "ana", "export", "--format", "html", stdout=out)
+    assert result.returncode == 0, result.stderr
+    assert target.read_text("utf-8") == render(load_session(sessions_dir / "ana.toml"), "html")
+    assert not (sessions_dir / "ana.html").exists()
