@@ -160,11 +160,12 @@ class Workshop:
 
     async def _start_child(self, session: WorkshopSession) -> Child:
         ident = session.identity
-        argv = (
-            dashboard_argv(self.config)
-            if ident.facilitator
-            else self._argv(self._session_file(ident.user, ident.slug))
-        )
+        if ident.facilitator:
+            argv = dashboard_argv(self.config)
+        else:
+            # The session this name opens, as `export` with no name streams it.
+            own = access_for(ident.slug, False, self.config.sessions_dir).own or ident.slug
+            argv = self._argv(self._session_file(ident.user, own))
         # How this person fetches a take-home copy: the command is shown to them.
         argv += ["--take-home", ssh_command(self.port, ident.slug, self._reachable_host(session))]
         cols, rows = session.size

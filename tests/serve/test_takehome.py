@@ -220,3 +220,24 @@ def test_the_participants_export_shows_the_command_that_works(
     assert result.returncode == 0, result.stderr
     assert target.read_text("utf-8") == render(load_session(sessions_dir / "ana.toml"), "html")
     assert not (sessions_dir / "ana.html").exists()
+
+
+@pytest.mark.e2e
+def test_the_facilitator_fetches_the_room_report_with_openssh(
+    serve: Callable[..., Server], sessions_dir: Path, tmp_path: Path
+) -> None:
+    _room(sessions_dir)
+    (sessions_dir / "broken.toml").write_text("[[[", "utf-8")
+    server = serve("--open", "--facilitator-passcode", "boss-code")
+    target = tmp_path / "room.html"
+    ssh = " ".join(["ssh", "-p", str(server.port), *SSH_OPTIONS, "facilitator@127.0.0.1"])
+    with tmux(tmp_path) as mux:
+        # As typed in a shell on the facilitator's own computer, redirect and all.
+        mux.start("boss", ["sh", "-c", f"{ssh} export --room --format html > {target}"])
+        mux.wait_for("boss", "Password:")
+        mux.keys("boss", "boss-code", literal=True)
+        mux.keys("boss", "Enter")
+        mux.wait_for("boss", "EXIT=0")
+    page = target.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count('class="canvas-page"') == 2
+    assert "broken.toml" in page
