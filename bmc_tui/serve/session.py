@@ -345,7 +345,10 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
             if reset:
                 self._chan.write(RESET_TERMINAL)
             if message:
-                line = message.replace(b"\n", b"\r\n") + b"\r\n"
+                # A terminal needs "\r\n"; without one (a command's output piped or
+                # redirected) a plain "\n" keeps the line clean for scripts.
+                newline = b"\r\n" if self._term is not None else b"\n"
+                line = message.replace(b"\n", newline) + newline
                 if stderr:
                     self._chan.write_stderr(line)
                 else:

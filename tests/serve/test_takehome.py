@@ -164,6 +164,7 @@ def test_ssh_refuses_every_other_command_in_one_line(
     result = _ssh(server.port, key, "ana", command)
     assert result.returncode == 1
     assert result.stdout == b""  # nothing of any session, nor of the server
+    assert result.stderr.endswith(b"\n") and b"\r" not in result.stderr  # no terminal here
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and reason in lines[0], lines
     assert "uid=" not in lines[0]
