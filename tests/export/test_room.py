@@ -151,3 +151,18 @@ def test_room_report_prints_one_landscape_page_per_canvas(workshop: Path, tmp_pa
     # The tables on the first page, then Ana's, Bo's and Cy's canvases: one page each.
     assert len(sizes) == 4, sizes
     assert all(w > h for w, h in sizes)
+
+
+def test_room_report_and_archive_stay_in_the_core() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, bmc_tui.export.room, bmc_tui.archive, bmc_tui.serve.takehome, "
+        "bmc_tui.serve.access\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
