@@ -27,12 +27,14 @@ from .room import Room, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Settings, load_settings, save_settings
 from .store import ConflictError, Handle, Store, StoreError
+from .text import for_display, one_line
 from .themes import register_themes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from textual.driver import Driver
+    from textual.notifications import SeverityLevel
 
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
 # longer than AUTOSAVE_MAX after the first unsaved change: killing the terminal mid-typing
@@ -183,7 +185,7 @@ class BmcApp(App[None]):
         self.findings = evaluate(handle.session)
         if handle.read_only:
             self.notify(handle.read_only, title="Read-only", severity="warning", timeout=8)
-        self.sub_title = handle.session.title
+        self.sub_title = one_line(handle.session.title, None)
         self.goto_step(step or handle.session.step or "social")
         return True
 
@@ -319,6 +321,28 @@ class BmcApp(App[None]):
         self._dirty = False
         self.notify(f"Saved as {copy.path}", title="Copy saved")
         self.open_session(copy.path, step=session.step)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification (the app's and its screens') is shown as plain, cleaned text.
+
+        Messages quote session text, file names and the facilitator's announcement: none of
+        it may be parsed as markup or reach the terminal with an escape sequence in it.
+        """
+        super().notify(
+            for_display(message),
+            title=one_line(title, None),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- navigation ----------------------------------------------------------------------
 

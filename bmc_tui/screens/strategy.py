@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from ..guide import FOCUS_LABELS, STRATEGY_FIELDS
 from ..model import BLOCK_TITLES, FOCUSES, KIND_TITLES, STRATEGY_LISTS, Goal, Item, KeyDate
-from ..text import one_line
+from ..text import for_display, one_line
 from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
@@ -229,13 +229,13 @@ class StrategyScreen(StepScreen):
             widget = self.query_one(f"#strategy-{name}", Input)
             value = getattr(strategy, name)
             with widget.prevent(Input.Changed):
-                widget.value = "" if value is None else str(value)
+                widget.value = "" if value is None else for_display(str(value), keep_newlines=False)
         focus = self.query_one("#strategy-focus", Select)
         with focus.prevent(Select.Changed):
             focus.value = strategy.focus if strategy.focus in FOCUSES else Select.NULL
         budget = self.query_one("#strategy-budget", TextArea)
         with budget.prevent(TextArea.Changed):
-            budget.load_text(strategy.budget or "")
+            budget.load_text(for_display(strategy.budget or ""))
 
     # -- sections ------------------------------------------------------------------------
 
