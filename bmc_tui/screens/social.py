@@ -298,6 +298,18 @@ class SocialScreen(StepScreen):
             return
         event.stop()
         typed = area.text
+        kept = self.session.social.answers.get(area.prompt_id, "")
+        if len(typed) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:
+            # Full already: refuse what was typed rather than cut the answer's end off.
+            row, column = area.cursor_location
+            with area.prevent(TextArea.Changed):
+                area.load_text(for_display(kept))
+            area.move_cursor((row, max(column - (len(typed) - len(kept)), 0)))
+            self.notify(
+                f"Answers keep at most {MAX_TEXT_CHARS:,} characters; this one is full.",
+                timeout=4,
+            )
+            return
         before = self.editor.revision
         self.editor.set_answer(area.prompt_id, typed)
         self._changed(before)
