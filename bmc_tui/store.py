@@ -93,12 +93,19 @@ class Handle:
     path: Path
     session: Session
     read_only: str | None = None
+    real_path: Path | None = None
+    """Where the file really is, when `path` is (or goes through) a symbolic link."""
     _disk: _DiskState | None = field(default=None, repr=False)
     _lock_fd: int | None = field(default=None, repr=False)
 
     @property
     def writable(self) -> bool:
         return self.read_only is None
+
+    @property
+    def file(self) -> Path:
+        """The file that is locked, compared and replaced: the link's target, for a link."""
+        return self.real_path or self.path
 
 
 class Store:
@@ -243,13 +250,22 @@ class Store:
             newer = f"{path.name} was written by a newer bmc-tui ({error.detail.split(' was')[0]})"
         except SessionFormatError as error:
             raise StoreError(format_error(path, error)) from None
-        handle = Handle(path, session, _disk=_DiskState(hashlib.sha256(data).hexdigest()))
+        # A session file that is a symbolic link is written through to its target (the
+        # link stays a link), and locked on the target's real path: opening the target
+        # directly, or through another link, is then "open in another bmc-tui".
+        real = Path(os.path.realpath(path))
+        handle = Handle(
+            path,
+            session,
+            real_path=real if real != path.absolute() else None,
+            _disk=_DiskState(hashlib.sha256(data).hexdigest()),
+        )
         if newer:
             handle.read_only = newer + "; it is shown read-only"
         elif write:
             handle.read_only = self._lock(handle)
             if handle.read_only is None:
-                self._remove_own_temp_files(path)
+                self._remove_own_temp_files(handle.file)
         else:
             handle.read_only = "opened read-only"
         return handle
@@ -297,7 +313,7 @@ class Store:
         if fcntl is None:
             return None
         try:
-            fd = os.open(_lock_path(handle.path), os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(_lock_path(handle.file), os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
             return f"cannot lock {handle.path.name} ({_reason(error)}); it is shown read-only"
         try:
@@ -321,12 +337,12 @@ class Store:
         import hashlib
 
         if handle._disk is None:
-            return handle.path.exists()
+            return handle.file.exists()
         # Always compare content: an in-place edit of the same size can keep size, inode and
         # mtime (coarse clocks, `touch -r`, sync tools), so the stat alone proves nothing.
         try:
-            data = handle.path.read_bytes()
-        except OSError:
+            data, _ = read_file(handle.file)
+        except StoreError:
             return True
         return hashlib.sha256(data).hexdigest() != handle._disk.digest
 
@@ -364,7 +380,7 @@ class Store:
         import hashlib
         import tempfile
 
-        path = handle.path
+        path = handle.file
         folder = path.parent
         tmp_name: str | None = None
         try:

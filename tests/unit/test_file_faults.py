@@ -227,3 +227,43 @@ def test_an_unreadable_folder_is_one_line_and_exit_2(
     assert err.count("\n") == 1 and "Permission denied" in err
     with pytest.raises(StoreError):
         Store(unreadable).list()
+
+
+def test_a_symlinked_session_is_written_through_to_its_target(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    elsewhere = tmp_path / "shared"
+    folder.mkdir(exist_ok=True)
+    elsewhere.mkdir()
+    target = _good(elsewhere)
+    link = folder / "good.toml"
+    link.symlink_to(target)
+    store = Store(folder)
+    handle = store.open(link)
+    try:
+        assert handle.writable
+        handle.session.title = "Changed through the link"
+        store.save(handle)
+        store.save(handle)  # the second save also keeps a backup of the first
+    finally:
+        store.close(handle)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert parse_toml(target.read_bytes()).title == "Changed through the link"
+    assert (elsewhere / "good.toml.bak").exists()
+    assert not (folder / "good.toml.bak").exists()
+
+
+def test_a_symlinked_session_and_its_target_share_one_lock(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    folder.mkdir(exist_ok=True)
+    target = _good(folder)
+    link = folder / "alias.toml"
+    link.symlink_to(target.name)
+    store = Store(folder)
+    first = store.open(link)
+    try:
+        assert first.writable
+        second = Store(folder).open(target)
+        assert not second.writable
+        assert "open in another bmc-tui" in (second.read_only or "")
+    finally:
+        store.close(first)
