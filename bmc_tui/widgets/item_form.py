@@ -203,7 +203,9 @@ class ItemForm(VerticalScroll, can_focus=False):
         names = []
         for target in item.linked(link_field):
             found = editor.session.find(target)
-            names.append(one_line(found[1].label, 40) if found else f"{target} (missing)")
+            names.append(
+                one_line(found[1].label, 40) if found else f"{one_line(target, 40)} (missing)"
+            )
         if not names:
             return Text("nothing linked yet — press Enter here to choose", style="dim italic")
         return Text("\n".join(f"• {name}" for name in names))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bmc_tui.codec import dump_toml, parse_toml
 from bmc_tui.examples import load_example
-from bmc_tui.model import BLOCKS
+from bmc_tui.model import BLOCKS, Item
 
 from .tmux import bmc_tui_binary, terminal
 
@@ -43,6 +43,10 @@ def hostile_session(folder: Path) -> Path:
     for block in BLOCKS:
         for item in getattr(session.canvas, block):
             item.text = HOSTILE + item.text
+    # A link to an id that does not exist: its target is quoted by findings and forms.
+    proposition = session.canvas.value_propositions[0]
+    proposition.links["segments"] = [*proposition.linked("segments"), HOSTILE + "gone"]
+    session.canvas.channels.append(Item(HOSTILE + "id-only", ""))  # shown by its id
     for key in list(session.social.answers):
         session.social.answers[key] = HOSTILE + session.social.answers[key]
     for practice in session.practices:
