@@ -31,7 +31,7 @@ from .text import for_display, one_line
 from .themes import register_themes
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from textual.driver import Driver
     from textual.notifications import SeverityLevel
@@ -371,10 +371,18 @@ class BmcApp(App[None]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: save what is pending; if that fails, ask rather than throw work away."""
+        self.leave_session(self.exit)
+
+    def leave_session(self, then: Callable[[], object]) -> None:
+        """Save what is pending, then `then()`; when that save fails, ask first.
+
+        Quitting or going back to the list of sessions after a failed save (or a
+        conflict) would otherwise drop the changes without a word.
+        """
         self.flush()
         reason = self.unsaved_reason
         if reason is None:
-            self.exit()
+            then()
             return
         from .screens.unsaved import UnsavedChoice, UnsavedScreen
 
@@ -384,14 +392,14 @@ class BmcApp(App[None]):
         def answered(choice: UnsavedChoice | None) -> None:
             if choice == "copy":
                 if self.save_copy(reopen=False):
-                    self.exit()
+                    then()
             elif choice == "discard":
                 # Asked and answered: the user threw the changes away, nothing silent.
                 self._dirty = False
                 if self._save_timer is not None:
                     self._save_timer.stop()
                     self._save_timer = None
-                self.exit()
+                then()
 
         self.push_screen(UnsavedScreen(reason), answered)
 
@@ -501,6 +509,9 @@ class BmcApp(App[None]):
     def action_start_screen(self) -> None:
         if self.config.participant:
             return
+        self.leave_session(self._back_to_start)
+
+    def _back_to_start(self) -> None:
         from .screens.start import StartScreen
 
         self.close_session()

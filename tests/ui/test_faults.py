@@ -89,7 +89,9 @@ async def test_quit_after_a_failed_save_asks_and_stay_keeps_working(
         await pilot.press("a", *"Fishers", "enter")
         await wait_for(pilot, lambda: app.save_error is not None, what="the failed save")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedScreen), what="the question")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, UnsavedScreen), what="the question", timeout=10
+        )
         assert app.is_running
         await pilot.press("escape")  # stay
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="back to work")
@@ -112,7 +114,9 @@ async def test_quit_after_a_conflict_can_save_a_copy(sessions_dir: Path) -> None
         await pilot.press("a", *"Mine", "enter")
         await wait_for(pilot, lambda: app.save_error is not None, what="the conflict")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedScreen), what="the question")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, UnsavedScreen), what="the question", timeout=10
+        )
         await pilot.press("c")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert path.read_text("utf-8") == outside  # the other program's edit is kept
@@ -240,3 +244,28 @@ async def test_an_unreadable_folder_is_a_message_on_the_start_screen(
             what="the message",
         )
         assert app.is_running
+
+
+async def test_back_to_the_list_after_a_failed_save_asks_too(
+    sessions_dir: Path, full_disk: FullDisk
+) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        full_disk.full = True
+        await pilot.press("a", *"Fishers", "enter")
+        await wait_for(pilot, lambda: app.save_error is not None, what="the failed save")
+        app.call_later(app.action_start_screen)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, UnsavedScreen), what="the question", timeout=10
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="back to work")
+        assert app.editor is not None
+        full_disk.full = False
+        await wait_saved(
+            pilot, path, lambda s: [x.text for x in s.canvas.customer_segments] == ["Fishers"]
+        )
+        app.call_later(app.action_start_screen)  # saved now: no question
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen), what="the list")

@@ -106,6 +106,11 @@ def test_a_bad_file_beside_a_good_one_through_every_command(tmp_path: Path, kind
     assert compared.returncode == 2
     _one_line_about(compared.stderr, "bad.toml", words)
 
+    if kind in ("fifo", "dangling-symlink"):  # `open` refuses what is not a file up front
+        opened = _run("open", str(bad), "--sessions-dir", str(folder), cwd=tmp_path)
+        assert opened.returncode == 2
+        _one_line_about(opened.stderr, "bad.toml", words)
+
 
 @pytest.mark.parametrize("kind", list(BAD))
 def test_the_dashboard_roster_lists_a_bad_file_as_unreadable(tmp_path: Path, kind: str) -> None:
