@@ -80,18 +80,19 @@ def test_no_escape_sequence_from_a_session_file_reaches_the_terminal(tmp_path: P
         term.wait_for("Spare Shift")  # the start screen lists it
         term.keys("Enter")
         term.wait_for("F2")
+        # Each screen is waited for by words only it shows (the step bar names them all).
         for key, shown in (
-            ("F2", "Social"),
-            ("F3", "Customer Segments"),
+            ("F2", "Opening question"),
+            ("F3", "Blocks 1-9"),
             ("Enter", "Text"),  # the item form, its text in an input field
-            ("Escape", "Customer Segments"),
-            ("F4", "Core practices"),
-            ("F5", "Strategy"),
-            ("F6", "Plan"),
-            ("F7", "Fitness"),
-            ("F8", "Summary"),
-            ("C-o", "Key Partnerships"),
-            ("Escape", "Summary"),
+            ("Escape", "Blocks 1-9"),
+            ("F4", "keep the best three"),
+            ("F5", "Sections 1-9"),
+            ("F6", "Random acts"),
+            ("F7", "yes-or-no questions"),
+            ("F8", "Every misalignment"),
+            ("C-o", "Edit canvas"),
+            ("Escape", "Every misalignment"),
             ("C-p", "Search"),
         ):
             term.keys(key)
