@@ -269,3 +269,35 @@ async def test_back_to_the_list_after_a_failed_save_asks_too(
         )
         app.call_later(app.action_start_screen)  # saved now: no question
         await wait_for(pilot, lambda: isinstance(app.screen, StartScreen), what="the list")
+
+
+def screen_text(app: object) -> str:
+    """Every character the current screen would draw (its compositor's strips)."""
+    strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+    return "".join(segment.text for strip in strips for segment in strip)
+
+
+async def test_every_screen_draws_hostile_file_text_clean(sessions_dir: Path) -> None:
+    from bmc_tui.model import STEPS
+    from bmc_tui.screens.overview import OverviewScreen
+
+    from ..e2e.test_hostile_text import HOSTILE, hostile_session
+
+    path = hostile_session(sessions_dir)
+    app = make_app(sessions_dir, path)
+    forbidden = set("\x1b\x07\x85\x9b\x9d\u202e\u200b")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for step in STEPS:
+            app.goto_step(step)
+            await wait_for(pilot, lambda s=step: app.current_step == s)
+            await pilot.pause()
+            drawn = screen_text(app)
+            assert "evil" in drawn, step
+            assert not forbidden & set(drawn), step
+            assert "SGVsbG8=" not in drawn and "PWNED" not in drawn, step
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.pause()
+        assert not forbidden & set(screen_text(app))
+    # Showing is not editing: the answers keep their text as the file has it.
+    assert all(a.startswith(HOSTILE) for a in saved(path).social.answers.values())
