@@ -301,3 +301,24 @@ async def test_every_screen_draws_hostile_file_text_clean(sessions_dir: Path) ->
         assert not forbidden & set(screen_text(app))
     # Showing is not editing: the answers keep their text as the file has it.
     assert all(a.startswith(HOSTILE) for a in saved(path).social.answers.values())
+
+
+async def test_typing_into_a_full_budget_refuses_the_key_and_keeps_the_text(
+    sessions_dir: Path,
+) -> None:
+    from textual.widgets import TextArea
+
+    path = make_session(sessions_dir, step="strategy")
+    full = "a" * (MAX_TEXT_CHARS - 1) + "Z"
+    path.write_text(path.read_text("utf-8") + f'\n[strategy]\nbudget = "{full}"\n', "utf-8")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.goto_step("strategy", "budget")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea), what="the budget")
+        area = app.screen.query_one("#strategy-budget", TextArea)
+        area.move_cursor((0, 0))
+        await pilot.press("b")
+        await wait_for(pilot, lambda: any("at most" in m for m in notices(app)), what="the notice")
+        assert area.text == full
+        app.flush()
+    assert saved(path).strategy.budget == full
