@@ -301,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             path = Store(sessions_dir).locate(args.session)
             if not path.is_file():
+                if os.path.lexists(path):
+                    from .sessionfile import read_file
+
+                    read_file(path)  # raises why: a FIFO, a folder, a link to nothing
                 raise StoreError(f"{path}: no such session")
             return _open_tui(args, sessions_dir, path, read_only=args.read_only)
         if args.command is None:

@@ -339,6 +339,8 @@ def session_from_dict(doc: dict[str, Any], *, allow_newer: bool = False) -> Sess
 
 def parse_toml(data: bytes, *, allow_newer: bool = False) -> Session:
     """Decode and parse a session file's bytes. Raises SessionFormatError."""
+    # Editors on Windows start UTF-8 files with a byte-order mark; TOML does not allow one.
+    data = data.removeprefix(b"\xef\xbb\xbf")
     if not data.strip():
         raise SessionFormatError("the file is empty")
     try:
@@ -357,7 +359,34 @@ def parse_toml(data: bytes, *, allow_newer: bool = False) -> Session:
         match = _TOML_LINE_RE.search(message)
         line = int(match.group(1)) if match else None
         raise SessionFormatError(f"invalid TOML: {message}", line=line) from None
+    except ValueError:
+        # tomllib converts decimal integers with `int()`, which refuses more than 4,300
+        # digits with a plain ValueError (not a TOMLDecodeError).
+        raise SessionFormatError(_HUGE_INTEGER) from None
+    _check_integers(doc)
     return session_from_dict(doc, allow_newer=allow_newer)
+
+
+_HUGE_INTEGER = "invalid TOML: an integer outside the 64-bit range TOML allows"
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _check_integers(doc: dict[str, Any]) -> None:
+    """Refuse integers TOML itself does not allow (beyond 64 bits).
+
+    A hexadecimal, octal or binary integer of any length gets past tomllib, and printing
+    it later (an error message, an export, the next save) raises ValueError beyond 4,300
+    decimal digits: one such number would stop every command that reads the folder.
+    """
+    stack: list[Any] = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
+            raise SessionFormatError(_HUGE_INTEGER)
 
 
 # -- writing -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ or writes one) does not import the store: start-up is part of the budget of `che
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .codec import SessionFormatError, parse_toml
@@ -29,23 +30,69 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a session file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a session file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a session file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a session file"
+    return "is not a regular file"
+
+
+def _missing(path: Path) -> str:
+    if os.path.islink(path):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"{path}: is a symbolic link to {target}, which does not exist"
+    return f"{path}: no such file"
+
+
 def read_file(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a session file, or StoreError with one line naming the file.
+
+    Only regular files are read. A FIFO, socket or device named `*.toml` would block the
+    reader forever (or have side effects when opened): they are refused from a `stat`
+    before opening, and the open itself is non-blocking and checked again with `fstat`
+    (the path may have been swapped in between).
+    """
     try:
-        with path.open("rb") as handle:
-            st = os.fstat(handle.fileno())
-            # Read one byte past the limit rather than trusting st_size: pipes and devices
-            # (/dev/zero) report 0 and may never end.
-            data = handle.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                size = f"{st.st_size} bytes" if st.st_size > MAX_FILE_BYTES else "no end in sight"
-                raise StoreError(f"{path}: the file is too large to be a session ({size})")
-            return data, st
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{path}: {_kind(st.st_mode)}")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a session file") from None
+        raise StoreError(_missing(path)) from None
     except OSError as error:
         raise StoreError(f"{path}: cannot read: {_reason(error)}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{path}: {_kind(st.st_mode)}")
+        # Read one byte past the limit rather than trusting st_size: a file can grow while
+        # it is read.
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+        if len(data) > MAX_FILE_BYTES:
+            raise StoreError(
+                f"{path}: the file is too large to be a session ({max(st.st_size, size)} bytes)"
+            )
+        return data, st
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read: {_reason(error)}") from None
+    finally:
+        os.close(fd)
 
 
 def format_error(path: Path | str, error: SessionFormatError) -> str:

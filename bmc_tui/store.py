@@ -13,6 +13,8 @@ import contextlib
 import errno
 import os
 import re
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,10 @@ from .sessionfile import (
     StoreError,
     _reason,
     format_error,
-    load_session,
     read_file,
+)
+from .sessionfile import (
+    load_session as load_session,
 )
 from .sessionfile import (
     resolve_sessions_dir as resolve_sessions_dir,
@@ -44,6 +48,11 @@ try:  # POSIX only; elsewhere sessions are not locked, the on-save check still a
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
+
+# `.<id>.toml.<random>.tmp`, as made by `_write_bytes`; `.<id>.toml.bak.tmp` too.
+_TEMP_RE = re.compile(r"\.(.+\.toml)\.(?:[A-Za-z0-9_]+|bak)\.tmp")
+# A save takes milliseconds: a temp file this old was left by a killed process.
+STALE_TEMP_SECONDS = 60.0
 
 # hashlib, tempfile and unicodedata are imported where they are used: `check` and `list`
 # never need them, and together they were a third of the CLI's own import time
@@ -84,12 +93,19 @@ class Handle:
     path: Path
     session: Session
     read_only: str | None = None
+    real_path: Path | None = None
+    """Where the file really is, when `path` is (or goes through) a symbolic link."""
     _disk: _DiskState | None = field(default=None, repr=False)
     _lock_fd: int | None = field(default=None, repr=False)
 
     @property
     def writable(self) -> bool:
         return self.read_only is None
+
+    @property
+    def file(self) -> Path:
+        """The file that is locked, compared and replaced: the link's target, for a link."""
+        return self.real_path or self.path
 
 
 class Store:
@@ -130,22 +146,91 @@ class Store:
     # -- listing ---------------------------------------------------------------------
 
     def list(self) -> list[Listing]:
+        """Every `*.toml` of the folder, readable or not: one bad file never hides the rest."""
         if not self.root.exists():
             raise StoreError(f"{self.root}: no such sessions folder")
         if not self.root.is_dir():
             raise StoreError(f"{self.root}: not a folder")
         try:
-            paths = sorted(p for p in self.root.glob("*.toml") if not p.name.startswith("."))
+            # scandir, not glob: glob treats an unreadable folder as an empty one.
+            with os.scandir(self.root) as entries:
+                names = [e.name for e in entries]
         except OSError as error:
-            raise StoreError(f"{self.root}: cannot list: {_reason(error)}") from None
+            raise StoreError(
+                f"{self.root}: cannot list the sessions folder: {_reason(error)}"
+            ) from None
+        self._remove_stale_temp_files(names)
+        paths = sorted(
+            self.root / name
+            for name in names
+            if name.endswith(".toml") and not name.startswith(".")
+        )
         listings = []
         for path in paths:
             try:
-                mtime = path.stat().st_mtime
-                listings.append(Listing(path, load_session(path, allow_newer=True), mtime=mtime))
-            except (StoreError, OSError) as error:
+                data, st = read_file(path)
+                session = parse_toml(data, allow_newer=True)
+            except StoreError as error:
                 listings.append(Listing(path, error=str(error)))
+            except SessionFormatError as error:
+                listings.append(Listing(path, error=format_error(path, error)))
+            else:
+                listings.append(Listing(path, session, mtime=st.st_mtime))
         return listings
+
+    def _remove_stale_temp_files(self, names: Iterable[str]) -> None:
+        """Remove temp files left by a save that was killed half-way (each a full copy).
+
+        A temp file belongs to a live save only for the moment between its creation and
+        the rename; one older than STALE_TEMP_SECONDS, whose session no live bmc-tui holds
+        open (its lock is free), is left over from a killed process.
+        """
+        import time
+
+        now = time.time()
+        for name in names:
+            match = _TEMP_RE.fullmatch(name)
+            if match is None:
+                continue
+            temp = self.root / name
+            try:
+                st = os.lstat(temp)
+                if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < STALE_TEMP_SECONDS:
+                    continue
+                if self._locked_elsewhere(self.root / match.group(1)):
+                    continue
+                os.unlink(temp)
+            except OSError:
+                continue
+
+    def _remove_own_temp_files(self, path: Path) -> None:
+        """With the session's lock held, no other bmc-tui is saving it: its temp files are stale."""
+        prefix = f".{path.name}."
+        try:
+            with os.scandir(path.parent) as entries:
+                names = [e.name for e in entries if e.name.startswith(prefix)]
+        except OSError:
+            return
+        for name in names:
+            if _TEMP_RE.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(path.parent / name)
+
+    def _locked_elsewhere(self, path: Path) -> bool:
+        """Whether another process holds this session's lock (it may be writing)."""
+        if fcntl is None:
+            return False
+        try:
+            fd = os.open(_lock_path(path), os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return False  # no lock file: nobody has it open for writing
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)  # closing drops the lock taken just now
+        return False
 
     # -- opening ---------------------------------------------------------------------
 
@@ -165,11 +250,22 @@ class Store:
             newer = f"{path.name} was written by a newer bmc-tui ({error.detail.split(' was')[0]})"
         except SessionFormatError as error:
             raise StoreError(format_error(path, error)) from None
-        handle = Handle(path, session, _disk=_DiskState(hashlib.sha256(data).hexdigest()))
+        # A session file that is a symbolic link is written through to its target (the
+        # link stays a link), and locked on the target's real path: opening the target
+        # directly, or through another link, is then "open in another bmc-tui".
+        real = Path(os.path.realpath(path))
+        handle = Handle(
+            path,
+            session,
+            real_path=real if real != path.absolute() else None,
+            _disk=_DiskState(hashlib.sha256(data).hexdigest()),
+        )
         if newer:
             handle.read_only = newer + "; it is shown read-only"
         elif write:
             handle.read_only = self._lock(handle)
+            if handle.read_only is None:
+                self._remove_own_temp_files(handle.file)
         else:
             handle.read_only = "opened read-only"
         return handle
@@ -184,9 +280,15 @@ class Store:
             raise StoreError(
                 f"{self.root}: cannot create the sessions folder: {_reason(error)}"
             ) from None
-        session_id = session_id or self.unique_id(title)
-        path = self.path_for(session_id)
-        if path.exists():
+        try:
+            session_id = session_id or self.unique_id(title)
+            path = self.path_for(session_id)
+            exists = path.exists()
+        except OSError as error:  # an unreadable folder: exists() cannot tell
+            raise StoreError(
+                f"{self.root}: cannot use the sessions folder: {_reason(error)}"
+            ) from None
+        if exists:
             raise StoreError(f"{path}: a session with this id already exists")
         if template is not None:
             import copy
@@ -210,9 +312,8 @@ class Store:
     def _lock(self, handle: Handle) -> str | None:
         if fcntl is None:
             return None
-        lock_path = handle.path.with_name(f".{handle.path.name}.lock")
         try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(_lock_path(handle.file), os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
             return f"cannot lock {handle.path.name} ({_reason(error)}); it is shown read-only"
         try:
@@ -236,12 +337,12 @@ class Store:
         import hashlib
 
         if handle._disk is None:
-            return handle.path.exists()
+            return handle.file.exists()
         # Always compare content: an in-place edit of the same size can keep size, inode and
         # mtime (coarse clocks, `touch -r`, sync tools), so the stat alone proves nothing.
         try:
-            data = handle.path.read_bytes()
-        except OSError:
+            data, _ = read_file(handle.file)
+        except StoreError:
             return True
         return hashlib.sha256(data).hexdigest() != handle._disk.digest
 
@@ -279,7 +380,7 @@ class Store:
         import hashlib
         import tempfile
 
-        path = handle.path
+        path = handle.file
         folder = path.parent
         tmp_name: str | None = None
         try:
@@ -328,6 +429,10 @@ class Store:
             # No hard links on this file system: fall back to a copy.
             staging.write_bytes(path.read_bytes())
         os.replace(staging, backup)
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -18,6 +18,10 @@ _ESCAPES = re.compile(
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_NO_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that draw nothing but change how the text around them reads: bidirectional
+# embeddings, overrides and isolates (a "Trojan Source" title can read backwards), marks,
+# and zero-width spaces/joiners (two names that look the same). Only stripped for display.
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 _SPACES = re.compile(r"\s+")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -30,9 +34,19 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
     return _CONTROLS_NO_NEWLINE.sub(" ", text.replace("\t", " "))
 
 
+def for_display(text: str, *, keep_newlines: bool = True) -> str:
+    """Text as it may reach a terminal, whatever its source (a file, a paste, a peer).
+
+    Escape sequences, C0/C1 controls, bidirectional overrides and zero-width characters
+    are removed; tabs and (optionally) newlines stay. Only what is *shown* goes through
+    this: the session keeps its text as the file has it until the user edits it.
+    """
+    return _INVISIBLE.sub("", strip_controls(text, keep_newlines=keep_newlines))
+
+
 def one_line(text: str, limit: int | None = 60) -> str:
-    """Text for a single line: controls removed, whitespace folded, cut at `limit` chars."""
-    text = _SPACES.sub(" ", strip_controls(text, keep_newlines=False)).strip()
+    """Text for a single line: cleaned for display, whitespace folded, cut at `limit` chars."""
+    text = _SPACES.sub(" ", for_display(text, keep_newlines=False)).strip()
     if limit is not None and len(text) > limit:
         return text[: max(limit - 1, 1)].rstrip() + "…"
     return text

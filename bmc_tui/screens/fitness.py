@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 from ..guide import FITNESS_QUESTIONS
 from ..model import FITNESS_KEYS, STEPS
 from ..rules import Finding
+from ..text import one_line
 from ..widgets.yes_no import YesNo
 from .base import StepScreen
 
@@ -73,7 +74,11 @@ class FitnessScreen(StepScreen):
         for key in FITNESS_KEYS:
             note = self.query_one(f"#finding-{key}", Static)
             finding = gaps.get(key)
-            note.update(Text(f"! {finding.message} (listed in the summary)") if finding else "")
+            note.update(
+                Text(f"! {one_line(finding.message, None)} (listed in the summary)")
+                if finding
+                else ""
+            )
             note.set_class(finding is not None, "-shown")
 
     def on_yes_no_changed(self, event: YesNo.Changed) -> None:

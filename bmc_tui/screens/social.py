@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from ..editing import MAX_TEXT_CHARS
 from ..guide import PRINCIPLES, SOCIAL_CHECKS, SOCIAL_DIAGNOSTIC, Prompt
 from ..rules import Finding
+from ..text import for_display, one_line
 from ..widgets.rating import Rating
 from .base import StepScreen
 
@@ -54,7 +55,7 @@ class AnswerArea(TextArea):
 
     def __init__(self, prompt: Prompt, text: str) -> None:
         super().__init__(
-            text,
+            for_display(text),
             soft_wrap=True,
             tab_behavior="focus",
             show_line_numbers=False,
@@ -228,7 +229,7 @@ class SocialScreen(StepScreen):
         if finding is None:
             note.update("")
         else:
-            text = Text(f"! {finding.message}", style="bold")
+            text = Text(f"! {one_line(finding.message, None)}", style="bold")
             if finding.why:
                 text.append(f"\n{finding.why}", style="not bold")
             note.update(text)
@@ -297,6 +298,18 @@ class SocialScreen(StepScreen):
             return
         event.stop()
         typed = area.text
+        kept = self.session.social.answers.get(area.prompt_id, "")
+        if len(typed) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:
+            # Full already: refuse what was typed rather than cut the answer's end off.
+            row, column = area.cursor_location
+            with area.prevent(TextArea.Changed):
+                area.load_text(for_display(kept))
+            area.move_cursor((row, max(column - (len(typed) - len(kept)), 0)))
+            self.notify(
+                f"Answers keep at most {MAX_TEXT_CHARS:,} characters; this one is full.",
+                timeout=4,
+            )
+            return
         before = self.editor.revision
         self.editor.set_answer(area.prompt_id, typed)
         self._changed(before)
@@ -304,7 +317,7 @@ class SocialScreen(StepScreen):
         if stored != typed:
             # Show what is kept, so the screen never shows text the file does not have.
             with area.prevent(TextArea.Changed):
-                area.load_text(stored)
+                area.load_text(for_display(stored))
             area.move_cursor(area.document.end)
             self.notify(
                 f"Answers keep at most {MAX_TEXT_CHARS:,} characters; the rest was cut."

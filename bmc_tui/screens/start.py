@@ -65,11 +65,13 @@ class StartScreen(Screen[None]):
         self.query_one("#start-folder", Static).update(
             Text(f"Sessions folder: {folder}", style="dim")
         )
+        folder_error: str | None = None
         try:
             self.listings = self.bmc.store.list() if folder.exists() else []
         except StoreError as error:
             self.listings = []
-            self.notify(str(error), severity="error")
+            folder_error = str(error)
+            self.notify(folder_error, severity="error")
         errors = []
         good = [entry for entry in self.listings if entry.session is not None]
         good.sort(key=lambda entry: entry.mtime, reverse=True)
@@ -91,7 +93,9 @@ class StartScreen(Screen[None]):
             if entry.session is None:
                 errors.append(one_line(entry.error or str(entry.path), 160))
         notice = Text()
-        if errors:
+        if folder_error is not None:
+            notice.append(one_line(folder_error, 200), style="bold red")
+        elif errors:
             notice.append("Cannot be opened (the others are fine):\n", style="bold red")
             notice.append("\n".join(f"• {e}" for e in errors))
         elif not good:

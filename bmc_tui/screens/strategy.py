@@ -17,9 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ..editing import MAX_TEXT_CHARS
 from ..guide import FOCUS_LABELS, STRATEGY_FIELDS
 from ..model import BLOCK_TITLES, FOCUSES, KIND_TITLES, STRATEGY_LISTS, Goal, Item, KeyDate
-from ..text import one_line
+from ..text import for_display, one_line
 from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
@@ -229,13 +230,13 @@ class StrategyScreen(StepScreen):
             widget = self.query_one(f"#strategy-{name}", Input)
             value = getattr(strategy, name)
             with widget.prevent(Input.Changed):
-                widget.value = "" if value is None else str(value)
+                widget.value = "" if value is None else for_display(str(value), keep_newlines=False)
         focus = self.query_one("#strategy-focus", Select)
         with focus.prevent(Select.Changed):
             focus.value = strategy.focus if strategy.focus in FOCUSES else Select.NULL
         budget = self.query_one("#strategy-budget", TextArea)
         with budget.prevent(TextArea.Changed):
-            budget.load_text(strategy.budget or "")
+            budget.load_text(for_display(strategy.budget or ""))
 
     # -- sections ------------------------------------------------------------------------
 
@@ -366,7 +367,17 @@ class StrategyScreen(StepScreen):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id == "strategy-budget":
-            text = event.text_area.text
+            area = event.text_area
+            text = area.text
+            kept = self.session.strategy.budget or ""
+            if len(text) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:
+                # Full already: refuse what was typed rather than cut the budget's end off.
+                row, column = area.cursor_location
+                with area.prevent(TextArea.Changed):
+                    area.load_text(for_display(kept))
+                area.move_cursor((row, max(column - (len(text) - len(kept)), 0)))
+                self.notify(f"The budget keeps at most {MAX_TEXT_CHARS:,} characters; it is full.")
+                return
             self._set("budget", text if text.strip() else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -63,8 +63,8 @@ def target_name(session: Session, finding: Finding) -> str:
         return ""
     found = session.find(target)
     if found is not None:
-        return one_line(found[1].label, 50) or target
-    return BLOCK_TITLES.get(target, target.replace("_", " "))
+        return one_line(found[1].label, 50) or one_line(target, 50)
+    return BLOCK_TITLES.get(target, one_line(target.replace("_", " "), 50))
 
 
 def why_text(session: Session, finding: Finding | None) -> Text:

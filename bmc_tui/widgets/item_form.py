@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets._select import NoSelection
 
 from ..model import LINK_SCHEMA, Item
-from ..text import one_line
+from ..text import for_display, one_line
 from .field_input import FieldInput
 
 if TYPE_CHECKING:
@@ -169,7 +169,9 @@ class ItemForm(VerticalScroll, can_focus=False):
             value = self._value_of(item, spec) if item is not None else None
             if isinstance(widget, Input):
                 with widget.prevent(Input.Changed):
-                    widget.value = "" if value is None else str(value)
+                    widget.value = (
+                        "" if value is None else for_display(str(value), keep_newlines=False)
+                    )
                     widget.remove_class("-invalid")
             elif isinstance(widget, Select):
                 shown = _to_tristate(value) if spec.kind == "tristate" else value
@@ -201,7 +203,9 @@ class ItemForm(VerticalScroll, can_focus=False):
         names = []
         for target in item.linked(link_field):
             found = editor.session.find(target)
-            names.append(one_line(found[1].label, 40) if found else f"{target} (missing)")
+            names.append(
+                one_line(found[1].label, 40) if found else f"{one_line(target, 40)} (missing)"
+            )
         if not names:
             return Text("nothing linked yet — press Enter here to choose", style="dim italic")
         return Text("\n".join(f"• {name}" for name in names))

@@ -149,7 +149,9 @@ class ItemList(OptionList):
         for link_field in LINK_SCHEMA[self.kind]:
             for target in item.linked(link_field):
                 found = editor.session.find(target)
-                names.append(one_line(found[1].label, 24) if found else target)
+                names.append(
+                    one_line(found[1].label if found else target, 24) or one_line(target, 24)
+                )
         return ", ".join(names)
 
     def reload(self, select: str | None = None) -> None:

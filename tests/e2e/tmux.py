@@ -57,6 +57,10 @@ class Terminal:
     def screen(self) -> str:
         return self._run("capture-pane", "-p", "-t", self.name, check=False)
 
+    def record(self, path: Path) -> None:
+        """Append every byte the program writes to its terminal to `path` (tmux pipe-pane)."""
+        self._run("pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(path))}")
+
     def keys(self, *keys: str) -> None:
         for key in keys:
             self._run("send-keys", "-t", self.name, key)

@@ -89,3 +89,31 @@ async def test_a_session_opens_read_only(sessions_dir: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, RoomScreen)
     assert (sessions_dir / "ana.toml").read_bytes() == before
+
+
+async def test_bad_and_hostile_files_do_not_stop_or_leak_into_the_room(sessions_dir: Path) -> None:
+    import os
+
+    store = Store(sessions_dir)
+    handle = store.create("Ana")
+    handle.session.title = "\x1b]52;c;SGVsbG8=\x07\u202eAna\u200b\x9b2J"
+    store.save(handle)
+    store.close(handle)
+    (sessions_dir / "huge.toml").write_text(
+        (sessions_dir / "ana.toml").read_text("utf-8").replace('id = "ana"', 'id = "huge"')
+        + f"\nx = {'9' * 5000}\n",
+        "utf-8",
+    )
+    os.mkfifo(sessions_dir / "pipe.toml")
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RoomScreen)
+        table = app.screen.query_one(DataTable)
+        await until(lambda: table.row_count == 3, 10, "three rows")
+        cells = {
+            str(table.get_row(key)[0]): str(table.get_row(key)[1])
+            for key in ("ana", "huge", "pipe")
+        }
+    assert cells["○ Ana"] != "unreadable"  # the title, cleaned for display
+    assert cells["○ huge"] == cells["○ pipe"] == "unreadable"

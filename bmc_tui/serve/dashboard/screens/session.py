@@ -62,7 +62,7 @@ class SessionScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.path.stem} (read-only)"
+        self.sub_title = f"{one_line(self.path.stem, 60)} (read-only)"
         self.reload()
         self.set_interval(REFRESH_SECONDS, self.reload)
 
