@@ -46,3 +46,80 @@ class ConnectionRate:
             for key in [k for k, v in self._seen.items() if not v or now - v[-1] > self.window]:
                 del self._seen[key]
         return True
+
+
+class FailureBudget:
+    """Wrong passcodes: at most `limit` within `window` seconds per key, then `lockout`
+    seconds of refusals. `record` says when a failure starts a lockout, so the log can say
+    it once rather than once per guess."""
+
+    def __init__(self, limit: int, window: float, lockout: float) -> None:
+        self.limit = limit
+        self.window = window
+        self.lockout = lockout
+        self._failures: dict[str, deque[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def locked(self, key: str) -> float:
+        """Seconds left of the key's lockout (0 when it may try)."""
+        until = self._locked_until.get(key)
+        if until is None:
+            return 0.0
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._locked_until[key]
+            return 0.0
+        return left
+
+    def record(self, key: str) -> bool:
+        """Count a failure; True when it starts a lockout."""
+        now = time.monotonic()
+        stamps = self._failures.setdefault(key, deque())
+        while stamps and now - stamps[0] > self.window:
+            stamps.popleft()
+        stamps.append(now)
+        if len(self._failures) > 4096:
+            for old in [k for k, v in self._failures.items() if not v or now - v[-1] > self.window]:
+                del self._failures[old]
+        if len(stamps) < self.limit or self.locked(key):
+            return False
+        stamps.clear()
+        self._locked_until[key] = now + self.lockout
+        return True
+
+
+class Admission:
+    """Connections not logged in yet, counted per address and in total, apart from the
+    participants who are in: a crowd of half-open connections can fill only its own room.
+    Beyond `total` there are `reserve` more places, kept for the facilitator."""
+
+    def __init__(self, per_address: int, total: int, reserve: int) -> None:
+        self.per_address = per_address
+        self.total = total
+        self.reserve = reserve
+        self._by_address: dict[str, int] = {}
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def admit(self, address: str) -> str | None:
+        """ "open", "reserve" (facilitator only) or None (refused); admitted ones must be
+        `release`d once they log in or leave."""
+        if self._by_address.get(address, 0) >= self.per_address:
+            return None
+        if self._count >= self.total + self.reserve:
+            return None
+        kind = "open" if self._count < self.total else "reserve"
+        self._by_address[address] = self._by_address.get(address, 0) + 1
+        self._count += 1
+        return kind
+
+    def release(self, address: str) -> None:
+        left = self._by_address.get(address, 0) - 1
+        if left > 0:
+            self._by_address[address] = left
+        else:
+            self._by_address.pop(address, None)
+        self._count = max(0, self._count - 1)

@@ -19,7 +19,7 @@ from ..store import Store, StoreError
 from ..text import one_line
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
-from .limits import ConnectionRate
+from .limits import Admission, ConnectionRate, FailureBudget
 from .session import Refused, WorkshopSession
 from .status import HEARTBEAT, Connection, clear_status, write_status
 from .terminal import child_environment
@@ -39,6 +39,7 @@ TAKEN_OVER = (
     b"This session was opened from another connection, so this one is closed. "
     b"Nothing is lost: your work is saved."
 )
+LOG_AGAIN_AFTER = 60.0
 IDLE = b"Closed after a long time without input. Nothing is lost: reconnect to go on."
 
 
@@ -80,7 +81,22 @@ class Workshop:
         self.port = config.port
         self.store = Store(config.sessions_dir)
         self.rate = ConnectionRate(config.connections_per_address)
-        self.connections = 0  # TCP connections open now, counted by the gates
+        # Counted by the gates: who is still logging in, who is in, who guessed wrong.
+        self.admission = Admission(
+            config.unauthenticated_per_address,
+            config.unauthenticated_total,
+            config.facilitator_reserve,
+        )
+        self.authenticated = 0  # logged-in connections open now, facilitator's aside
+        self.failures_by_address = FailureBudget(
+            config.failures_per_address, config.failure_window, config.lockout
+        )
+        self.failures_total = FailureBudget(
+            config.failures_total, config.failure_window, config.lockout
+        )
+        # Addresses someone logged in from during this run: a room-wide lockout spares them.
+        self.known_addresses: set[str] = set()
+        self._logged: dict[str, float] = {}
         self._argv = argv or participant_argv(config)
         self._exec = ExecLauncher()
         self._forks: Launcher | None = None
@@ -104,6 +120,16 @@ class Workshop:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("serve task failed", exc_info=task.exception())
+
+    def log_once(self, key: str, message: str, *args: object) -> None:
+        """A warning that a flood would repeat per connection: at most once a minute."""
+        now = time.monotonic()
+        if now - self._logged.get(key, -LOG_AGAIN_AFTER) < LOG_AGAIN_AFTER:
+            return
+        if len(self._logged) > 1024:
+            self._logged = {k: t for k, t in self._logged.items() if now - t < LOG_AGAIN_AFTER}
+        self._logged[key] = now
+        log.warning(message, *args)
 
     def touched(self) -> None:
         self._dirty = True
