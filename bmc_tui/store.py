@@ -33,6 +33,7 @@ from .sessionfile import (
     _reason,
     format_error,
     load_session,
+    new_file_mode,
     read_file,
 )
 from .sessionfile import (
@@ -292,7 +293,7 @@ class Store:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.chmod(tmp_name, 0o644)
+            os.chmod(tmp_name, new_file_mode())
             if exclusive:
                 # A new session must never replace a file that appeared meanwhile.
                 os.link(tmp_name, path)
