@@ -20,7 +20,8 @@ from ..text import one_line
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
 from .limits import Admission, ConnectionRate, FailureBudget
-from .session import Refused, WorkshopSession
+from .names import read_names, write_names
+from .session import Identity, Refused, WorkshopSession
 from .status import HEARTBEAT, Connection, clear_status, write_status
 from .terminal import child_environment
 
@@ -151,6 +152,8 @@ class Workshop:
         async with lock:
             if self._stopping:
                 raise Refused("The workshop is closing.")
+            if not ident.facilitator:
+                self._claim(ident)
             previous = self._active.pop(key, None)
             if previous is not None:
                 await self._take_over(previous)
@@ -178,6 +181,30 @@ class Workshop:
         who = "facilitator" if ident.facilitator else f"participant {ident.slug}"
         log.info("%s connected from %s (pid %d)", who, ident.peer, child.pid)
         return child
+
+    def _claim(self, ident: Identity) -> None:
+        """Let a name into its own session only: another spelling of it is refused."""
+        names = read_names(self.config.sessions_dir)
+        owner = names.get(ident.slug)
+        if owner is None:
+            names[ident.slug] = ident.user
+            try:
+                write_names(self.config.sessions_dir, names)
+            except OSError as error:
+                log.warning("cannot write the names file: %s", error)
+            return
+        if owner != ident.user:
+            log.info(
+                "refused %r: session %s belongs to %r",
+                one_line(ident.user, 40),
+                ident.slug,
+                one_line(owner, 40),
+            )
+            raise Refused(
+                f"The name {one_line(ident.user, 40)!r} opens the session {ident.slug!r}, "
+                f"which belongs to {one_line(owner, 40)!r}: connect with exactly that name, "
+                "or choose another."
+            )
 
     async def _start_child(self, session: WorkshopSession) -> Child:
         ident = session.identity
