@@ -22,7 +22,7 @@ from .config import ServeConfig
 from .limits import Admission, ConnectionRate, FailureBudget
 from .names import read_names, write_names
 from .session import Identity, Refused, WorkshopSession
-from .status import HEARTBEAT, Connection, clear_status, write_status
+from .status import HEARTBEAT, STATUS_DIR, Connection, clear_status, write_status
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -214,7 +214,8 @@ class Workshop:
             else self._argv(self._session_file(ident.user, ident.slug))
         )
         cols, rows = session.size
-        env = self._child_env(session.term, session.client_env)
+        settings = None if ident.facilitator else self._settings_folder(ident.slug)
+        env = self._child_env(session.term, session.client_env, settings)
         spec = ChildSpec(argv, env, self._home, cols, rows)
         if self._forks is not None:
             try:
@@ -225,14 +226,29 @@ class Workshop:
                 await forks.close()
         return await self._exec.launch(spec)
 
-    def _child_env(self, term: str | None, client_env: dict[str, str]) -> dict[str, str]:
+    def _child_env(
+        self, term: str | None, client_env: dict[str, str], settings: Path | None = None
+    ) -> dict[str, str]:
         return child_environment(
             path=os.environ.get("PATH", "/usr/bin:/bin"),
             home=self._home,
             sessions_dir=self.config.sessions_dir,
             term=term,
             client_env=client_env,
+            settings=settings,
         )
+
+    def _settings_folder(self, slug: str) -> Path:
+        """`.serve/people/<id>/`: one participant's preferences, kept across runs (or for
+        this run only, when the workshop folder cannot hold it)."""
+        folder = self.config.sessions_dir / STATUS_DIR / "people" / slug
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            log.warning("cannot make %s (%s); preferences last this run only", folder, error)
+            folder = self._home / "people" / slug
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
 
     def _session_file(self, user: str, slug: str) -> Path:
         path = self.store.path_for(slug)
