@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -126,6 +127,17 @@ class BmcApp(App[None]):
     @property
     def can_edit(self) -> bool:
         return self.handle is not None and self.handle.writable
+
+    async def on_event(self, event: events.Event) -> None:
+        # A paste too long for the focused field is cut to fit here, with a notice, rather
+        # than dropped whole by the field (see widgets/paste.py).
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from .widgets.paste import fit_paste
+
+            event, notice = fit_paste(event, self.focused)
+            if notice:
+                self.notify(notice, title="Paste cut", severity="warning", timeout=8)
+        await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         # Textual's Linux driver polls its terminal ten times a second even when idle; this

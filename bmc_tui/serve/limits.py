@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
+from collections.abc import Callable
 
 
 class TokenBucket:
@@ -123,3 +125,66 @@ class Admission:
         else:
             self._by_address.pop(address, None)
         self._count = max(0, self._count - 1)
+
+
+PASTE_MARKER = re.compile(rb"\x1b\[20[01]~")
+PASTE_START = b"\x1b[200~"
+PASTE_END = b"\x1b[201~"
+
+
+class PasteAwareCut:
+    """Cuts input over a cap without ever cutting a bracketed paste's start or end marker.
+
+    An app in the middle of a paste takes everything as pasted text until the end marker;
+    if a cap dropped it, function keys and typing would be saved as text until a reconnect.
+    So the markers always pass and only the text around them is cut. A read that ends with
+    what may be the start of a marker keeps it back (`held`) until the next read shows
+    whether it is one; the caller releases it after a moment if no read comes (a lone
+    Escape key looks like a marker's first byte).
+    """
+
+    def __init__(self) -> None:
+        self.in_paste = False
+        self.held = b""
+
+    def cut(self, data: bytes, allow: Callable[[int], int]) -> tuple[bytes, int]:
+        """(the bytes to pass on, how many were dropped); `allow(n)` says how many of `n`
+        bytes of content may pass."""
+        data = self.held + data
+        self.held = b""
+        out = bytearray()
+        dropped = 0
+        start = 0
+        while start < len(data):
+            found = PASTE_MARKER.search(data, start)
+            end = found.start() if found else len(data)
+            chunk = data[start:end]
+            if found is None:
+                held = _marker_prefix(chunk)
+                if held:
+                    self.held, chunk = chunk[-held:], chunk[:-held]
+            if chunk:
+                granted = allow(len(chunk))
+                out += chunk[:granted]
+                dropped += len(chunk) - granted
+            if found is None:
+                break
+            out += found.group()
+            self.in_paste = found.group() == PASTE_START
+            start = found.end()
+        return bytes(out), dropped
+
+    def release(self, allow: Callable[[int], int]) -> tuple[bytes, int]:
+        """What was held back, as ordinary input: no marker followed it."""
+        held, self.held = self.held, b""
+        granted = allow(len(held))
+        return held[:granted], len(held) - granted
+
+
+def _marker_prefix(chunk: bytes) -> int:
+    """How many bytes at the end of `chunk` could be the start of a paste marker."""
+    for size in range(min(len(PASTE_END) - 1, len(chunk)), 0, -1):
+        tail = chunk[-size:]
+        if PASTE_END.startswith(tail) or PASTE_START.startswith(tail):
+            return size
+    return 0

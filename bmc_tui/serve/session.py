@@ -7,13 +7,14 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import asyncssh
 
 from .child import Child
-from .limits import TokenBucket
+from .limits import PasteAwareCut, TokenBucket
 from .terminal import DEFAULT_SIZE, clamp_size
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ RESET_TERMINAL = (
 )
 # Input a child has not read yet; beyond this the client is flooding and bytes are dropped.
 MAX_PENDING_INPUT = 256 * 1024
+# A read ending in what may be the start of a paste marker waits this long for the rest
+# (the caps must never cut a marker); a lone Escape key is passed on after it.
+HOLD_PARTIAL = 0.03
 # Keys typed while the child is still starting are kept for it, up to this much.
 MAX_EARLY_INPUT = 4096
 
@@ -64,6 +68,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self._writing = False
         self._dropped = 0
         self._bucket = TokenBucket(workshop.config.input_rate, workshop.config.input_burst)
+        self._cut = PasteAwareCut()
+        self._release_timer: asyncio.TimerHandle | None = None
         self._closed = False
         self._ended = False
 
@@ -109,22 +115,39 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self.last_input = time.monotonic()
         self.last_input_at = time.time()
         self.workshop.touched()
-        if self._child is None:
-            if not self._ended:
-                self._pending += data[: max(0, MAX_EARLY_INPUT - len(self._pending))]
+        if self._ended or (self._child is not None and self._child.master_fd < 0):
             return
-        if self._child.master_fd < 0:
-            return
-        allowed = self._bucket.take(len(data))
-        room = MAX_PENDING_INPUT - len(self._pending)
-        allowed = max(0, min(allowed, room))
-        if allowed < len(data):
+        self._take_input(lambda allow: self._cut.cut(data, allow))
+        if self._cut.held and self._release_timer is None:
+            loop = asyncio.get_running_loop()
+            self._release_timer = loop.call_later(HOLD_PARTIAL, self._release_held)
+
+    def _release_held(self) -> None:
+        self._release_timer = None
+        if self._cut.held and not self._ended:
+            self._take_input(self._cut.release)
+
+    def _take_input(self, cut: Callable[[Callable[[int], int]], tuple[bytes, int]]) -> None:
+        """Queue input for the child, as much as the caps allow (`cut` decides which)."""
+        early = self._child is None  # kept for the child while it starts, up to a little
+        room = (MAX_EARLY_INPUT if early else MAX_PENDING_INPUT) - len(self._pending)
+
+        def allow(wanted: int) -> int:
+            nonlocal room
+            granted = min(wanted, max(0, room))
+            if not early:
+                granted = self._bucket.take(granted)
+            room -= granted
+            return granted
+
+        data, dropped = cut(allow)
+        if dropped:
             if not self._dropped:
                 log.warning("%s: input over the cap, dropping the excess", self.identity.slug)
-            self._dropped += len(data) - allowed
-            data = data[:allowed]
+            self._dropped += dropped
         self._pending += data
-        self._flush_input()
+        if not early:
+            self._flush_input()
 
     def eof_received(self) -> bool:
         return False

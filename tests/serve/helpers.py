@@ -230,6 +230,11 @@ class Tmux:
     def keys(self, name: str, *keys: str, literal: bool = False) -> None:
         self._run("send-keys", "-t", f"t:{name}", *(["-l"] if literal else []), *keys)
 
+    def paste(self, name: str, path: Path) -> None:
+        """Paste a file's text as a terminal does: bracketed, when the app asked for that."""
+        self._run("load-buffer", "-b", "paste", str(path))
+        self._run("paste-buffer", "-p", "-d", "-b", "paste", "-t", f"t:{name}")
+
     def wait_for(self, name: str, text: str, timeout: float = 15.0) -> str:
         def seen() -> str | None:
             screen = self.screen(name)
