@@ -22,11 +22,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bmc_tui.serve")
 
-# Undo what a full-screen app may have left on: alternate screen, mouse reporting,
-# bracketed paste, hidden cursor. Sent before any message once a child is gone.
+# Undo everything the app (Textual) turns on, so the terminal is as it was: first end a
+# sequence or a synchronized frame the child may have been cut off in the middle of (CAN,
+# ?2026l), then mouse reporting (1000/1002/1003/1006/1015/1016), bracketed paste (2004),
+# resize reports (2048), focus reports (1004), the kitty keyboard mode, the alternate
+# screen, line wrap (off in Textual: without ?7h every later line is cut at the edge),
+# the cursor, and colours. Sent before any message once a child is gone.
 RESET_TERMINAL = (
-    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
-    b"\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
+    b"\x18\x1b[?2026l"
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l"
+    b"\x1b[?2004l\x1b[?2048l\x1b[?1004l\x1b[<u"
+    b"\x1b[?1049l\x1b[?7h\x1b[?25h\x1b[0m\r\n"
 )
 # Input a child has not read yet; beyond this the client is flooding and bytes are dropped.
 MAX_PENDING_INPUT = 256 * 1024

@@ -46,7 +46,10 @@ IDLE = b"Closed after a long time without input. Nothing is lost: reconnect to g
 
 def participant_argv(config: ServeConfig) -> ArgvFactory:
     def argv(path: Path) -> list[str]:
-        command = [sys.executable, "-m", "bmc_tui.cli", "open", str(path), "--participant"]
+        # `-m bmc_tui`, not `-m bmc_tui.cli`: the fork server has imported `bmc_tui.cli`,
+        # and running an imported module as __main__ prints a RuntimeWarning on the
+        # participant's screen.
+        command = [sys.executable, "-m", "bmc_tui", "open", str(path), "--participant"]
         command += ["--sessions-dir", str(config.sessions_dir)]
         if config.timebox:
             command += ["--timebox", f"{config.timebox}s"]
