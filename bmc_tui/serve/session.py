@@ -247,8 +247,23 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         if not data:
             self._stop_reading()
             return
-        if self._chan is not None and not self._closed and not self._ended:
+        if not self._closed and not self._ended:
+            self._send(data)
+
+    def _send(self, data: bytes) -> bool:
+        """Write to the client; a channel already closing is normal (the client left while
+        the child still wrote): say so once, stop reading the child, and go on."""
+        if self._chan is None:
+            return False
+        try:
             self._chan.write(data)
+        except (BrokenPipeError, ConnectionError, asyncssh.Error) as error:
+            if not self._closed:
+                log.info("%s: the connection closed while writing (%s)", self.identity.slug, error)
+            self._closed = True
+            self._stop_reading()
+            return False
+        return True
 
     def _drain_output(self) -> None:
         """What the child wrote just before it exited (its last screen, an error)."""
@@ -261,10 +276,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
                 data = os.read(child.master_fd, 65536)
             except OSError:
                 break
-            if not data:
+            if not data or not self._send(data):
                 break
-            if self._chan is not None:
-                self._chan.write(data)
 
     def _flush_input(self) -> None:
         child = self._child
