@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -25,7 +26,7 @@ from .editing import Editor
 from .model import STEP_TITLES, STEPS
 from .room import Room, read_room, room_path
 from .rules import Finding, evaluate
-from .settings import Settings, load_settings, save_settings
+from .settings import Place, Settings, load_place, load_settings, save_place, save_settings
 from .store import ConflictError, Handle, Store, StoreError
 from .text import for_display, one_line
 from .themes import register_themes
@@ -65,6 +66,7 @@ class AppConfig:
     theme: str | None = None
     autosave_delay: float = AUTOSAVE_DELAY
     settings_file: Path | None = None
+    places_file: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -117,6 +119,7 @@ class BmcApp(App[None]):
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
+        self._place_kept: tuple[Path, Place] | None = None
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -139,6 +142,17 @@ class BmcApp(App[None]):
     @property
     def can_edit(self) -> bool:
         return self.handle is not None and self.handle.writable
+
+    async def on_event(self, event: events.Event) -> None:
+        # A paste too long for the focused field is cut to fit here, with a notice, rather
+        # than dropped whole by the field (see widgets/paste.py).
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from .widgets.paste import fit_paste
+
+            event, notice = fit_paste(event, self.focused)
+            if notice:
+                self.notify(notice, title="Paste cut", severity="warning", timeout=8)
+        await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         # Textual's Linux driver polls its terminal ten times a second even when idle; this
@@ -201,16 +215,46 @@ class BmcApp(App[None]):
         if handle.read_only:
             self.notify(handle.read_only, title="Read-only", severity="warning", timeout=8)
         self.sub_title = one_line(handle.session.title, None)
-        self.goto_step(step or handle.session.step or "social")
+        target = None
+        if step is None:
+            step = handle.session.step or "social"
+            # Back where this user left off in the step (a dropped connection too).
+            place = load_place(path, self.config.places_file)
+            if place is not None and place.step == step:
+                target = place.target
+        self.goto_step(step, target)
         return True
 
     def close_session(self) -> None:
         """Save what is pending and let go of the session (and its lock)."""
+        self._remember_place()
         self.flush()
         if self.handle is not None:
             self.store.close(self.handle)
         self.handle = None
         self.editor = None
+
+    def _remember_place(self) -> None:
+        """Keep the section or item the user is on, to come back to it next time: each
+        second while it changes, and on leaving (quit, hang-up) while the screens are up."""
+        from .screens.base import StepScreen
+
+        if self.handle is None or self.current_step is None:
+            return
+        try:
+            screens = [s for s in self.screen_stack if isinstance(s, StepScreen)]
+            if not screens:  # the screens are gone already: the last place stands
+                return
+            place = Place(self.current_step, screens[-1].resume_target())
+        except Exception:  # leaving as the screens come down: the place is a nicety
+            return
+        if (self.handle.path, place) != self._place_kept:
+            self._place_kept = (self.handle.path, place)
+            save_place(self.handle.path, place, self.config.places_file)
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self._remember_place()
+        super().exit(*args, **kwargs)
 
     def flush(self) -> None:
         """Save what is pending now, synchronously (quitting, hang-up, switching sessions)."""
@@ -526,6 +570,7 @@ class BmcApp(App[None]):
 
     def _tick(self) -> None:
         self._poll_room()
+        self._remember_place()
         ends = self.timebox_ends()
         if ends is not None and ends <= datetime.now(UTC) and self._timebox_noticed != ends:
             self._timebox_noticed = ends

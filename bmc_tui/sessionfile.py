@@ -26,6 +26,26 @@ class ConflictError(StoreError):
     """The file changed on disk since this process read it; saving would overwrite it."""
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets from the process's umask, as `open` would give it.
+
+    Saves go through a temp file (created 0600); this puts back what the user's umask
+    allows (0644 usually, 0600 under `bmc-tui serve`, which sets a private umask).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    # No /proc: read it by setting it and at once back (a file another thread creates in
+    # between gets 0600 at worst).
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 

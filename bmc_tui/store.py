@@ -34,6 +34,7 @@ from .sessionfile import (
     StoreError,
     _reason,
     format_error,
+    new_file_mode,
     read_file,
 )
 from .sessionfile import (
@@ -393,7 +394,7 @@ class Store:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.chmod(tmp_name, 0o644)
+            os.chmod(tmp_name, new_file_mode())
             if exclusive:
                 # A new session must never replace a file that appeared meanwhile.
                 os.link(tmp_name, path)

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from ..model import Session
+from ..sessionfile import new_file_mode
 from ..store import StoreError
 
 FORMATS: Final = ("md", "html", "json")
@@ -54,7 +55,7 @@ def write_text(path: Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
+        os.chmod(tmp_name, new_file_mode())
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as error:

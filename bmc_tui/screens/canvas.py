@@ -49,6 +49,10 @@ class CanvasScreen(StepScreen):
                 if any(item.id == target for item in self._block_items(block)):
                     self.block, self.select_item = block, target
 
+    def resume_target(self) -> str | None:
+        """The highlighted item, else the block: where to land when the step reopens."""
+        return self.query_one("#items", ItemList).current_id or self.block
+
     def _block_items(self, block: str) -> list[Item]:
         editor = self.bmc.editor
         return list(editor.session.canvas.block(block)) if editor else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import socket
 import sys
@@ -86,9 +87,12 @@ async def serve(config: ServeConfig) -> int:
 
 
 def run_serve(args: argparse.Namespace, sessions_dir: Path) -> int:
+    # Participants' work is theirs: every file and folder the server and its children
+    # make (sessions, backups, exports, settings) is for this user only. Children inherit it.
+    os.umask(0o077)
     try:
         config = config_from_args(args, sessions_dir)
-        config.sessions_dir.mkdir(parents=True, exist_ok=True)
+        config.sessions_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except ConfigError as error:
         print(f"bmc-tui: {error}", file=sys.stderr)
         return 2
@@ -96,4 +100,10 @@ def run_serve(args: argparse.Namespace, sessions_dir: Path) -> int:
         print(f"bmc-tui: {sessions_dir}: {error.strerror}", file=sys.stderr)
         return 2
     setup_logging()
+    if config.sessions_dir.stat().st_mode & 0o077:
+        log.warning(
+            "%s can be read by other users of this machine; `chmod 700` it to keep the "
+            "participants' work private",
+            config.sessions_dir,
+        )
     return asyncio.run(serve(config))

@@ -31,12 +31,28 @@ class ServeConfig:
     idle_timeout: float = 30 * 60
     host_key: Path | None = None
     timebox: int | None = None
-    login_timeout: float = 60.0
+    # From the TCP connection to a finished login: enough to type a passcode, short enough
+    # that idle connections do not pile up.
+    login_timeout: float = 30.0
     keepalive_interval: float = 30.0
     keepalive_count_max: int = 3
     # New connections one address may open per minute: a table of teams behind one NAT
     # must fit, a script hammering the port must not.
     connections_per_address: int = 120
+    # Wrong passcodes: a connection is closed after this many, one guess at a time...
+    auth_attempts: int = 3
+    # ...and an address (or everyone, but those who logged in before) that keeps guessing is
+    # locked out for a while: a table mistyping stays well under these.
+    failures_per_address: int = 20
+    failures_total: int = 200
+    failure_window: float = 10 * 60
+    lockout: float = 10 * 60
+    # Connections not logged in yet, per address and in total; a few more places are
+    # kept for the facilitator. Refused ones are closed after `refused_grace` seconds.
+    unauthenticated_per_address: int = 20
+    unauthenticated_total: int = 64
+    facilitator_reserve: int = 4
+    refused_grace: float = 5.0
     # Input per participant: far above any typing, enough for a pasted answer.
     input_rate: float = 16 * 1024
     input_burst: float = 64 * 1024
@@ -46,8 +62,8 @@ class ServeConfig:
 
     @property
     def connection_cap(self) -> int:
-        """Open connections at once, logged in or not: room for everyone twice over (a
-        takeover overlaps), and no more, so a crowd of half-open logins cannot pile up."""
+        """Logged-in participant connections at once: room for everyone twice over (a
+        takeover overlaps). Those still logging in are counted apart (`Admission`)."""
         return self.max_participants * 2 + 16
 
     @property

@@ -208,6 +208,9 @@ def _become_child(request: dict[str, Any], slave: int) -> None:
         if len(argv) < 3 or argv[1] != "-m":
             raise ValueError("the fork server runs modules only (python -m MODULE ...)")
         sys.argv = [argv[2], *argv[3:]]
+        # Running a module the preload imported would warn (RuntimeWarning, on the
+        # participant's screen) and run it twice over one name; it runs fresh as __main__.
+        sys.modules.pop(argv[2], None)
         runpy.run_module(argv[2], run_name="__main__", alter_sys=True)
         code = 0
     except SystemExit as leaving:

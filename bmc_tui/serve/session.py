@@ -7,13 +7,14 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import asyncssh
 
 from .child import Child
-from .limits import TokenBucket
+from .limits import PasteAwareCut, TokenBucket
 from .takehome import BadCommand, parse_command
 from .terminal import DEFAULT_SIZE, clamp_size
 
@@ -22,14 +23,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bmc_tui.serve")
 
-# Undo what a full-screen app may have left on: alternate screen, mouse reporting,
-# bracketed paste, hidden cursor. Sent before any message once a child is gone.
+# Undo everything the app (Textual) turns on, so the terminal is as it was: first end a
+# sequence or a synchronized frame the child may have been cut off in the middle of (CAN,
+# ?2026l), then mouse reporting (1000/1002/1003/1006/1015/1016), bracketed paste (2004),
+# resize reports (2048), focus reports (1004), the kitty keyboard mode, the alternate
+# screen, line wrap (off in Textual: without ?7h every later line is cut at the edge),
+# the cursor, and colours. Sent before any message once a child is gone.
 RESET_TERMINAL = (
-    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
-    b"\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
+    b"\x18\x1b[?2026l"
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l"
+    b"\x1b[?2004l\x1b[?2048l\x1b[?1004l\x1b[<u"
+    b"\x1b[?1049l\x1b[?7h\x1b[?25h\x1b[0m\r\n"
 )
 # Input a child has not read yet; beyond this the client is flooding and bytes are dropped.
 MAX_PENDING_INPUT = 256 * 1024
+# A read ending in what may be the start of a paste marker waits this long for the rest
+# (the caps must never cut a marker); a lone Escape key is passed on after it.
+HOLD_PARTIAL = 0.03
 # Keys typed while the child is still starting are kept for it, up to this much.
 MAX_EARLY_INPUT = 4096
 # An export is written to the channel in pieces of this size, as the client takes them.
@@ -67,6 +77,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self._writing = False
         self._dropped = 0
         self._bucket = TokenBucket(workshop.config.input_rate, workshop.config.input_burst)
+        self._cut = PasteAwareCut()
+        self._release_timer: asyncio.TimerHandle | None = None
         self._closed = False
         self._ended = False
         self._writable = asyncio.Event()
@@ -114,22 +126,39 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self.last_input = time.monotonic()
         self.last_input_at = time.time()
         self.workshop.touched()
-        if self._child is None:
-            if not self._ended:
-                self._pending += data[: max(0, MAX_EARLY_INPUT - len(self._pending))]
+        if self._ended or (self._child is not None and self._child.master_fd < 0):
             return
-        if self._child.master_fd < 0:
-            return
-        allowed = self._bucket.take(len(data))
-        room = MAX_PENDING_INPUT - len(self._pending)
-        allowed = max(0, min(allowed, room))
-        if allowed < len(data):
+        self._take_input(lambda allow: self._cut.cut(data, allow))
+        if self._cut.held and self._release_timer is None:
+            loop = asyncio.get_running_loop()
+            self._release_timer = loop.call_later(HOLD_PARTIAL, self._release_held)
+
+    def _release_held(self) -> None:
+        self._release_timer = None
+        if self._cut.held and not self._ended:
+            self._take_input(self._cut.release)
+
+    def _take_input(self, cut: Callable[[Callable[[int], int]], tuple[bytes, int]]) -> None:
+        """Queue input for the child, as much as the caps allow (`cut` decides which)."""
+        early = self._child is None  # kept for the child while it starts, up to a little
+        room = (MAX_EARLY_INPUT if early else MAX_PENDING_INPUT) - len(self._pending)
+
+        def allow(wanted: int) -> int:
+            nonlocal room
+            granted = min(wanted, max(0, room))
+            if not early:
+                granted = self._bucket.take(granted)
+            room -= granted
+            return granted
+
+        data, dropped = cut(allow)
+        if dropped:
             if not self._dropped:
                 log.warning("%s: input over the cap, dropping the excess", self.identity.slug)
-            self._dropped += len(data) - allowed
-            data = data[:allowed]
+            self._dropped += dropped
         self._pending += data
-        self._flush_input()
+        if not early:
+            self._flush_input()
 
     def eof_received(self) -> bool:
         # An export's client sends EOF at once (nothing on its stdin) and still reads
@@ -174,7 +203,7 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
             self.refuse("bmc-tui: the export failed; ask the facilitator.", stderr=True)
             raise
         try:
-            await self._send(data)
+            await self._send_export(data)
         except (OSError, asyncssh.Error):  # the client went away mid-way
             return
         what = "the room report" if request.room else (request.session or ident.slug)
@@ -188,14 +217,13 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         )
         self.end(b"", 0, reset=False)
 
-    async def _send(self, data: bytes) -> None:
+    async def _send_export(self, data: bytes) -> None:
         """Write in pieces, waiting while the client's window is full: a big room report
         never piles up in the server's memory faster than the client reads it."""
         for start in range(0, len(data), EXPORT_CHUNK):
             await self._writable.wait()
-            if self._closed or self._ended or self._chan is None:
+            if self._closed or self._ended or not self._send(data[start : start + EXPORT_CHUNK]):
                 return
-            self._chan.write(data[start : start + EXPORT_CHUNK])
 
     # -- the child -----------------------------------------------------------------
 
@@ -276,8 +304,23 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         if not data:
             self._stop_reading()
             return
-        if self._chan is not None and not self._closed and not self._ended:
+        if not self._closed and not self._ended:
+            self._send(data)
+
+    def _send(self, data: bytes) -> bool:
+        """Write to the client; a channel already closing is normal (the client left while
+        the child still wrote): say so once, stop reading the child, and go on."""
+        if self._chan is None:
+            return False
+        try:
             self._chan.write(data)
+        except (BrokenPipeError, ConnectionError, asyncssh.Error) as error:
+            if not self._closed:
+                log.info("%s: the connection closed while writing (%s)", self.identity.slug, error)
+            self._closed = True
+            self._stop_reading()
+            return False
+        return True
 
     def _drain_output(self) -> None:
         """What the child wrote just before it exited (its last screen, an error)."""
@@ -290,10 +333,8 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
                 data = os.read(child.master_fd, 65536)
             except OSError:
                 break
-            if not data:
+            if not data or not self._send(data):
                 break
-            if self._chan is not None:
-                self._chan.write(data)
 
     def _flush_input(self) -> None:
         child = self._child

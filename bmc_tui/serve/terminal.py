@@ -60,8 +60,13 @@ def child_environment(
     sessions_dir: Path,
     term: str | None,
     client_env: Mapping[str, str],
+    settings: Path | None = None,
 ) -> dict[str, str]:
-    """The whole environment of a child: nothing of the server's own leaks through."""
+    """The whole environment of a child: nothing of the server's own leaks through.
+
+    `settings` is the participant's own folder for preferences (the theme) and crash notes:
+    without it they would share one home, and one person's choice would reach the next.
+    """
     env = {
         "PATH": path,
         "HOME": str(home),
@@ -69,6 +74,9 @@ def child_environment(
         "LANG": "C.UTF-8",
         "BMC_TUI_SESSIONS": str(sessions_dir),
     }
+    if settings is not None:
+        env["XDG_CONFIG_HOME"] = str(settings / "config")
+        env["XDG_STATE_HOME"] = str(settings / "state")
     colorterm = client_env.get("COLORTERM")
     if colorterm in SAFE_COLORTERMS:
         env["COLORTERM"] = colorterm

@@ -21,9 +21,10 @@ from ..text import one_line
 from .access import access_for
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
-from .limits import ConnectionRate
+from .limits import Admission, ConnectionRate, FailureBudget
+from .names import read_names, write_names
 from .session import Identity, Refused, WorkshopSession
-from .status import HEARTBEAT, Connection, clear_status, write_status
+from .status import HEARTBEAT, STATUS_DIR, Connection, clear_status, write_status
 from .takehome import ExportRequest, ssh_command
 from .terminal import child_environment
 
@@ -42,12 +43,16 @@ TAKEN_OVER = (
     b"This session was opened from another connection, so this one is closed. "
     b"Nothing is lost: your work is saved."
 )
+LOG_AGAIN_AFTER = 60.0
 IDLE = b"Closed after a long time without input. Nothing is lost: reconnect to go on."
 
 
 def participant_argv(config: ServeConfig) -> ArgvFactory:
     def argv(path: Path) -> list[str]:
-        command = [sys.executable, "-m", "bmc_tui.cli", "open", str(path), "--participant"]
+        # `-m bmc_tui`, not `-m bmc_tui.cli`: the fork server has imported `bmc_tui.cli`,
+        # and running an imported module as __main__ prints a RuntimeWarning on the
+        # participant's screen.
+        command = [sys.executable, "-m", "bmc_tui", "open", str(path), "--participant"]
         command += ["--sessions-dir", str(config.sessions_dir)]
         if config.timebox:
             command += ["--timebox", f"{config.timebox}s"]
@@ -83,7 +88,22 @@ class Workshop:
         self.port = config.port
         self.store = Store(config.sessions_dir)
         self.rate = ConnectionRate(config.connections_per_address)
-        self.connections = 0  # TCP connections open now, counted by the gates
+        # Counted by the gates: who is still logging in, who is in, who guessed wrong.
+        self.admission = Admission(
+            config.unauthenticated_per_address,
+            config.unauthenticated_total,
+            config.facilitator_reserve,
+        )
+        self.authenticated = 0  # logged-in connections open now, facilitator's aside
+        self.failures_by_address = FailureBudget(
+            config.failures_per_address, config.failure_window, config.lockout
+        )
+        self.failures_total = FailureBudget(
+            config.failures_total, config.failure_window, config.lockout
+        )
+        # Addresses someone logged in from during this run: a room-wide lockout spares them.
+        self.known_addresses: set[str] = set()
+        self._logged: dict[str, float] = {}
         self._argv = argv or participant_argv(config)
         self._exec = ExecLauncher()
         self._forks: Launcher | None = None
@@ -110,6 +130,16 @@ class Workshop:
         if not task.cancelled() and task.exception() is not None:
             log.error("serve task failed", exc_info=task.exception())
 
+    def log_once(self, key: str, message: str, *args: object) -> None:
+        """A warning that a flood would repeat per connection: at most once a minute."""
+        now = time.monotonic()
+        if now - self._logged.get(key, -LOG_AGAIN_AFTER) < LOG_AGAIN_AFTER:
+            return
+        if len(self._logged) > 1024:
+            self._logged = {k: t for k, t in self._logged.items() if now - t < LOG_AGAIN_AFTER}
+        self._logged[key] = now
+        log.warning(message, *args)
+
     def touched(self) -> None:
         self._dirty = True
 
@@ -130,6 +160,8 @@ class Workshop:
         async with lock:
             if self._stopping:
                 raise Refused("The workshop is closing.")
+            if not ident.facilitator:
+                self._claim(ident)
             previous = self._active.pop(key, None)
             if previous is not None:
                 await self._take_over(previous)
@@ -158,6 +190,30 @@ class Workshop:
         log.info("%s connected from %s (pid %d)", who, ident.peer, child.pid)
         return child
 
+    def _claim(self, ident: Identity) -> None:
+        """Let a name into its own session only: another spelling of it is refused."""
+        names = read_names(self.config.sessions_dir)
+        owner = names.get(ident.slug)
+        if owner is None:
+            names[ident.slug] = ident.user
+            try:
+                write_names(self.config.sessions_dir, names)
+            except OSError as error:
+                log.warning("cannot write the names file: %s", error)
+            return
+        if owner != ident.user:
+            log.info(
+                "refused %r: session %s belongs to %r",
+                one_line(ident.user, 40),
+                ident.slug,
+                one_line(owner, 40),
+            )
+            raise Refused(
+                f"The name {one_line(ident.user, 40)!r} opens the session {ident.slug!r}, "
+                f"which belongs to {one_line(owner, 40)!r}: connect with exactly that name, "
+                "or choose another."
+            )
+
     async def _start_child(self, session: WorkshopSession) -> Child:
         ident = session.identity
         if ident.facilitator:
@@ -169,7 +225,8 @@ class Workshop:
         # How this person fetches a take-home copy: the command is shown to them.
         argv += ["--take-home", ssh_command(self.port, ident.slug, self._reachable_host(session))]
         cols, rows = session.size
-        env = self._child_env(session.term, session.client_env)
+        settings = None if ident.facilitator else self._settings_folder(ident.slug)
+        env = self._child_env(session.term, session.client_env, settings)
         spec = ChildSpec(argv, env, self._home, cols, rows)
         if self._forks is not None:
             try:
@@ -188,14 +245,29 @@ class Workshop:
             host = session.local_address or socket.gethostname()
         return host
 
-    def _child_env(self, term: str | None, client_env: dict[str, str]) -> dict[str, str]:
+    def _child_env(
+        self, term: str | None, client_env: dict[str, str], settings: Path | None = None
+    ) -> dict[str, str]:
         return child_environment(
             path=os.environ.get("PATH", "/usr/bin:/bin"),
             home=self._home,
             sessions_dir=self.config.sessions_dir,
             term=term,
             client_env=client_env,
+            settings=settings,
         )
+
+    def _settings_folder(self, slug: str) -> Path:
+        """`.serve/people/<id>/`: one participant's preferences, kept across runs (or for
+        this run only, when the workshop folder cannot hold it)."""
+        folder = self.config.sessions_dir / STATUS_DIR / "people" / slug
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            log.warning("cannot make %s (%s); preferences last this run only", folder, error)
+            folder = self._home / "people" / slug
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
 
     def _session_file(self, user: str, slug: str) -> Path:
         path = self.store.path_for(slug)

@@ -230,6 +230,18 @@ class Tmux:
     def keys(self, name: str, *keys: str, literal: bool = False) -> None:
         self._run("send-keys", "-t", f"t:{name}", *(["-l"] if literal else []), *keys)
 
+    def flags(self, name: str, *formats: str) -> dict[str, str]:
+        """The pane's terminal modes as tmux tracks them (wrap_flag, cursor_flag, ...)."""
+        shown = self._run(
+            "display", "-p", "-t", f"t:{name}", " ".join(f"#{{{f}}}" for f in formats)
+        )
+        return dict(zip(formats, shown.split(), strict=True))
+
+    def paste(self, name: str, path: Path) -> None:
+        """Paste a file's text as a terminal does: bracketed, when the app asked for that."""
+        self._run("load-buffer", "-b", "paste", str(path))
+        self._run("paste-buffer", "-p", "-d", "-b", "paste", "-t", f"t:{name}")
+
     def wait_for(self, name: str, text: str, timeout: float = 15.0) -> str:
         def seen() -> str | None:
             screen = self.screen(name)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual import events
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
 
 from bmc_tui.model import Item
 from bmc_tui.room import read_room
 from bmc_tui.serve.dashboard.app import DashboardApp
+from bmc_tui.serve.dashboard.screens.keys import KeysScreen
 from bmc_tui.serve.dashboard.screens.room import RoomScreen
 from bmc_tui.serve.dashboard.screens.session import SessionScreen
+from bmc_tui.serve.dashboard.screens.timebox import TimeboxScreen
 from bmc_tui.serve.status import Connection, write_status
 from bmc_tui.store import Store
 from bmc_tui.widgets.canvas_view import CanvasCell
@@ -117,3 +121,96 @@ async def test_bad_and_hostile_files_do_not_stop_or_leak_into_the_room(sessions_
         }
     assert cells["○ Ana"] != "unreadable"  # the title, cleaned for display
     assert cells["○ huge"] == cells["○ pipe"] == "unreadable"
+
+
+def _order(app: DashboardApp) -> list[str]:
+    table = app.screen.query_one(DataTable)
+    return [str(key.value) for key in table.rows]
+
+
+async def test_rows_never_move_under_the_cursor(sessions_dir: Path) -> None:
+    store = Store(sessions_dir)
+    for name in ("Ana", "Cy"):
+        store.close(store.create(name))
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        assert _order(app) == ["ana", "cy"]
+        table = app.screen.query_one(DataTable)
+        assert table.cursor_row == 1
+        store.close(store.create("Bob"))  # sorts between them, arrives last
+        await until(lambda: len(_order(app)) == 3, 5, "bob's row")
+        assert _order(app) == ["ana", "cy", "bob"]
+        assert table.cursor_row == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "Cy" in _text(app, "#session-view")
+
+
+async def test_keys_typed_in_a_dialog_stay_in_the_dialog(sessions_dir: Path) -> None:
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        # Enter twice, fast (a double press, a key repeat): both typed while the dialog is up.
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert read_room(sessions_dir).timebox_ends is not None
+        assert isinstance(app.screen, RoomScreen)
+        # An Enter typed while the dialog was up but handled after it closed is dropped.
+        await pilot.press("t")
+        await pilot.pause()
+        typed_meanwhile = events.Key("enter", "\r")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RoomScreen)
+        app.post_message(typed_meanwhile)
+        await pilot.pause()
+        assert isinstance(app.screen, RoomScreen)
+        # A key typed after the dialog closed is the room's again.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+
+async def test_the_announcement_dialog_opens_empty(sessions_dir: Path) -> None:
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", *"Break at 11", "enter")
+        await pilot.pause()
+        assert read_room(sessions_dir).announcement == "Break at 11"
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert read_room(sessions_dir).announcement == "Break at 11"
+
+
+async def test_f1_lists_every_key_of_the_screen_and_the_app(sessions_dir: Path) -> None:
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        for screen_class in (RoomScreen, TimeboxScreen):
+            if screen_class is TimeboxScreen:
+                await pilot.press("t")
+                await pilot.pause()
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, KeysScreen)
+            listed = str(app.screen.query_one("#keys-list", Static).render())
+            for binding in [*screen_class.BINDINGS, *DashboardApp.BINDINGS]:
+                assert isinstance(binding, Binding)
+                assert binding.description in listed, binding
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, screen_class)

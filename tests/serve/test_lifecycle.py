@@ -18,7 +18,7 @@ async def test_second_connection_takes_the_session_over(serve: Callable[..., Ser
         first = await terminal(first_conn)
         await first.wait_for(READY)
         (old_pid,) = server.children()
-        async with await connect(server.port, "Ana") as second_conn:
+        async with await connect(server.port, "ana") as second_conn:
             second = await terminal(second_conn)
             assert await first.wait_closed() == 1
             assert "opened from another connection" in first.text

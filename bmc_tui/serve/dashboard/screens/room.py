@@ -53,11 +53,15 @@ class RoomScreen(Screen[None]):
         Binding("d", "archive", "Archive", id="archive"),
         Binding("u", "archived", "Archived", id="archived"),
     ]
+    KEYS_TITLE = "the room"
 
     def __init__(self, sessions_dir: Path) -> None:
         super().__init__()
         self.roster = Roster(sessions_dir)
         self._rows: dict[str, Row] = {}
+        # The order rows were first shown in: names that arrive later go to the end, so no
+        # row ever moves under the facilitator's cursor.
+        self._order: dict[str, int] = {}
 
     @property
     def dashboard(self) -> DashboardApp:
@@ -94,9 +98,14 @@ class RoomScreen(Screen[None]):
         active = ago(row.last_activity)
         return [name, row.step or "-", *bars, errors, str(row.warnings), active]
 
+    def _stable(self, rows: list[Row]) -> list[Row]:
+        for row in rows:  # the roster's order (by name) for the first ones, then arrivals
+            self._order.setdefault(row.session_id, len(self._order))
+        return sorted(rows, key=lambda row: self._order[row.session_id])
+
     def refresh_room(self) -> None:
         table = self.query_one(DataTable)
-        rows = self.roster.rows()
+        rows = self._stable(self.roster.rows())
         self._rows = {row.session_id: row for row in rows}
         keep = self._selected()
         table.clear()

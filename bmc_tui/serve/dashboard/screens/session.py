@@ -49,6 +49,7 @@ def render_summary(session: Session) -> Text:
 
 class SessionScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the room", id="back")]
+    KEYS_TITLE = "a participant's session (read-only)"
 
     def __init__(self, path: Path) -> None:
         super().__init__()

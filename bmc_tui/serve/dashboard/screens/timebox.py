@@ -5,18 +5,19 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from ....model import STEP_TITLES
 from ....progress import WORK_STEPS
 from ....widgets.footer import KeysFooter
+from .dialog import Dialog
 
 MAX_MINUTES = 240
 
 
-class TimeboxScreen(ModalScreen[tuple[float, str | None] | None]):
+class TimeboxScreen(Dialog[tuple[float, str | None] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "timebox"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -41,7 +42,7 @@ class TimeboxScreen(ModalScreen[tuple[float, str | None] | None]):
             self.query_one("#timebox-error", Label).update(f"Between 1 and {MAX_MINUTES} minutes.")
             return
         step = self.query_one(Select).value
-        self.dismiss((minutes, step if isinstance(step, str) else None))
+        self.finish((minutes, step if isinstance(step, str) else None))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

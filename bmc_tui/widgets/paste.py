@@ -1,0 +1,41 @@
+"""Pastes cut to fit the field they land in, with one line saying how much was kept.
+
+Textual's Input drops a whole paste that would pass its `max_length`, and every stored text
+keeps at most `MAX_TEXT_CHARS`: a long paste would vanish without a word, or be cut later
+without saying so. The app fits each paste to the room left in the focused field first.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+from ..editing import MAX_TEXT_CHARS
+
+
+def paste_room(widget: Widget | None) -> int | None:
+    """How many characters a paste may add to the focused field (None: no field)."""
+    if isinstance(widget, Input):
+        cap = widget.max_length or MAX_TEXT_CHARS
+        start, end = sorted(widget.selection)
+        return max(0, cap - len(widget.value) + (end - start))
+    if isinstance(widget, TextArea):
+        return max(0, MAX_TEXT_CHARS - len(widget.text) + len(widget.selected_text))
+    return None
+
+
+def fit_paste(event: events.Paste, widget: Widget | None) -> tuple[events.Paste, str | None]:
+    """The paste to deliver, and the notice to show when it had to be cut."""
+    text = event.text
+    if isinstance(widget, Input) and text:
+        text = text.splitlines()[0] if text.splitlines() else ""  # an Input takes one line
+    room = paste_room(widget)
+    if room is None or len(text) <= room:
+        return event, None
+    kept = text[:room]
+    notice = (
+        f"The paste was {len(event.text):,} characters; this field keeps "
+        f"{len(kept):,} of them and the rest was left out."
+    )
+    return events.Paste(kept), notice
