@@ -3,9 +3,9 @@
 Kept apart from the screens so that the TUI, the exports and the tests read one source,
 and so that the wording can be reviewed without reading widget code. No Textual import.
 
-The method comes from the texts in ``shared/seeds`` (the social business model, the
-Business Model Canvas, core practices, strategy versus plan, and the marketing fitness
-test); the facts carry over but the sentences here are the project's own.
+The method comes from five source texts (the social business model, the Business Model
+Canvas, core practices, strategy versus plan, and the marketing fitness test); the facts
+carry over but the sentences here are the project's own.
 
 Everything is immutable (frozen dataclasses, tuples, read-only mappings) because these
 objects are shared by every screen of every session in the process.
@@ -136,14 +136,29 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "for them. Then say what each segment gets (value propositions), how it "
                 "reaches them (channels), what kind of contact you keep (relationships) and "
                 "what they pay (revenue streams).\n\n"
-                "The right side is the machine behind the promise: the resources you rely "
-                "on, the activities that turn them into value, the partners who supply what "
-                "you do not have in-house, and the costs all of that runs up.\n\n"
+                "Those customer-facing blocks sit on the right of the canvas. The left side "
+                "is the machine behind the promise: the partners who supply what you do not "
+                "have in-house, the activities that turn resources into value, the "
+                "resources you rely on, and along the bottom, the costs all of that runs up "
+                "next to the revenue it earns.\n\n"
                 "## Link as you go\n\n"
                 "The blocks only tell a story when they are connected. Tie each value "
                 "proposition to the segments it serves, each activity to the value it "
                 "creates and the resources it uses, each partner to what they supply and "
-                "each cost to what drives it. The summary lists anything left hanging.\n\n"
+                "each cost to what drives it. Say which value propositions each revenue "
+                "stream charges for (the offer sets the price), and through which channels "
+                "each relationship is kept. The summary lists anything left hanging.\n\n"
+                "## Money per month\n\n"
+                "Revenue streams and costs can carry a rough amount per month. Where amounts "
+                "are given, the two totals are shown side by side, and a model whose costs "
+                "outrun its revenue is flagged. A segment served free on purpose (the free "
+                "side of a platform, a free tier) can be marked as not paying; it then needs "
+                "no revenue stream of its own, but somebody has to pay.\n\n"
+                "## One change ripples\n\n"
+                "The blocks depend on each other: change a segment and its value "
+                "propositions, channels, relationships and revenue may need another look. "
+                "When you edit or delete a segment, the items linked to it are listed so "
+                "you can check each one.\n\n"
                 "Short items beat long ones: one idea per item, in words a customer would "
                 "recognise."
             ),
@@ -491,7 +506,12 @@ BLOCK_GUIDE: Final[Mapping[str, BlockGuide]] = MappingProxyType(
                 "community). Premium or niche groups tend to want more personal contact."
             ),
             example="A twenty-minute onboarding call for each new Plus subscriber",
-            link_prompts=MappingProxyType({"segments": "Which segments is this relationship for?"}),
+            link_prompts=MappingProxyType(
+                {
+                    "segments": "Which segments is this relationship for?",
+                    "channels": "Through which channels is this relationship kept?",
+                }
+            ),
         ),
         "revenue_streams": BlockGuide(
             title="Revenue Streams",
@@ -502,7 +522,12 @@ BLOCK_GUIDE: Final[Mapping[str, BlockGuide]] = MappingProxyType(
                 "they will pay and how they prefer to pay it."
             ),
             example="15% commission on every booked hour",
-            link_prompts=MappingProxyType({"segments": "Which segments pay this?"}),
+            link_prompts=MappingProxyType(
+                {
+                    "segments": "Which segments pay this?",
+                    "propositions": "Which value propositions does this stream charge for?",
+                }
+            ),
         ),
         "key_activities": BlockGuide(
             title="Key Activities",
