@@ -586,6 +586,20 @@ BLOCK_GUIDE: Final[Mapping[str, BlockGuide]] = MappingProxyType(
 )
 
 
+AMOUNT_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "revenue_streams": "Estimated revenue per month (optional)",
+        "cost_structure": "Estimated cost per month (optional)",
+    }
+)
+AMOUNT_HINT: Final = "e.g. 1200, 1,200 or 1 200.50"
+PAYS_LABEL: Final = "Does not pay: served free on purpose"
+PAYS_HINT: Final = (
+    "Tick for the free side of a platform or a free tier that others pay for. It then "
+    "needs no revenue stream of its own."
+)
+
+
 # -- core practices ------------------------------------------------------------------
 
 PRACTICE_GUIDE: Final = PracticeGuide(
