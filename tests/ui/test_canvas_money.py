@@ -193,3 +193,39 @@ async def test_deleting_a_segment_lists_what_was_linked_to_it(sessions_dir: Path
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="canvas")
         session = await wait_saved(pilot, path, lambda s: len(s.canvas.customer_segments) == 2)
     assert all(s.id != "cs-free-traders" for s in session.canvas.customer_segments)
+
+
+async def test_overview_and_summary_show_the_totals_side_by_side(sessions_dir: Path) -> None:
+    from bmc_tui.screens.overview import OverviewScreen
+    from bmc_tui.screens.summary import SummaryScreen
+    from bmc_tui.widgets.canvas_view import CanvasCell
+
+    path = make_session(sessions_dir, step="summary", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert isinstance(app.screen, SummaryScreen)
+        progress = str(app.screen.query_one("#progress", Static).render())
+        assert "Per month: revenue GBP 13,550 · costs GBP 12,970 · margin GBP 580" in progress
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), what="overview")
+        cost = app.screen.query_one("#cell-cost_structure", CanvasCell)
+        revenue = app.screen.query_one("#cell-revenue_streams", CanvasCell)
+        assert str(cost.border_subtitle) == "6 · GBP 12,970 a month"
+        assert str(revenue.border_subtitle) == "4 · GBP 13,550 a month"
+
+
+async def test_a_session_without_amounts_shows_no_totals(sessions_dir: Path) -> None:
+    from bmc_tui.widgets.canvas_view import CanvasCell
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    text = path.read_text("utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("monthly = "))
+    path.write_text(text + "\n", "utf-8")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.1)
+        assert _totals(app) == ""
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.1)
+        cost = app.screen.query_one("#cell-cost_structure", CanvasCell)
+        assert str(cost.border_subtitle) == "6"
