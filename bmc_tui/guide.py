@@ -84,6 +84,8 @@ class PracticeGuide:
     routine: str
     campaign: str
     tests: tuple[Prompt, ...]
+    checklist: Prompt
+    model_or_plan: str
     keep_three: str
     kind_labels: Mapping[str, str]
     kind_hints: Mapping[str, str]
@@ -179,9 +181,15 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "yet neither makes the offer better for the customers you already have.\n\n"
                 "## How to run it\n\n"
                 "List every candidate the room suggests and mark its kind. Put each real "
-                "practice through the two-question test: do you keep getting better at it, "
-                "and does it build lasting value for customers? Keep the three that pass "
-                "best and link each to the value propositions it strengthens."
+                "practice through the test: do you keep getting better at it, does it build "
+                "lasting value for customers, and could someone else or software do it just "
+                "as well from a checklist? Keep the three that pass best and link each to "
+                "the value propositions it strengthens.\n\n"
+                "## Practice or plan task\n\n"
+                "Practices are owned by the people who lead the business and improve with "
+                "the years. Plan work can be handed to anyone, or to software, and usually "
+                "runs in short cycles of one or two weeks. A task you could write down as a "
+                "checklist is plan work, however often it comes round."
             ),
         ),
         "strategy": StepHelp(
@@ -636,9 +644,21 @@ PRACTICE_GUIDE: Final = PracticeGuide(
             hint="Would customers feel the difference after a few years of it?",
         ),
     ),
+    checklist=Prompt(
+        id="checklist",
+        question="Could someone else, or software, do it well by following a checklist?",
+        hint="If yes, it is a task to hand over in the plan, not a core practice.",
+    ),
+    model_or_plan=(
+        "A core practice belongs to the people who lead the business: it comes from what "
+        "they believe, and they get better at it year after year. Plan work is different: "
+        "anyone can carry it out (staff, a contractor, software), often in cycles of one "
+        "or two weeks that are adjusted as results come in. If a checklist would be "
+        "enough, it is plan work."
+    ),
     keep_three=(
-        "Keep three: the candidates that pass both questions most clearly. Three is few "
-        "enough to live by every week and enough to describe how the business wins."
+        "Keep three: the candidates that pass the test most clearly. Three is few enough "
+        "to live by every day and enough to describe how the business wins."
     ),
     kind_labels=MappingProxyType(
         {"practice": "Core practice", "routine": "Routine task", "campaign": "Campaign"}
@@ -651,6 +671,20 @@ PRACTICE_GUIDE: Final = PracticeGuide(
         }
     ),
     link_prompt="Which value propositions does this practice make stronger?",
+)
+
+
+# Longer explanations reachable from a step's F1 page, after its help.
+STEP_MORE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "practices": (
+            "## What makes a core practice\n\n"
+            f"{PRACTICE_GUIDE.intro}\n\n{PRACTICE_GUIDE.practice}\n\n"
+            "## What does not\n\n"
+            f"{PRACTICE_GUIDE.routine}\n\n{PRACTICE_GUIDE.campaign}\n\n"
+            f"{PRACTICE_GUIDE.model_or_plan}"
+        ),
+    }
 )
 
 
