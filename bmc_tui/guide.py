@@ -205,7 +205,10 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "promise to deliver in it. Without one, a plan is easy to push aside the "
                 "moment a loud request arrives.\n\n"
                 "## What goes in\n\n"
-                "- Goals, each with a metric and a target, so success is defined up front.\n"
+                "- Goals, each with a metric and a target, so success is defined up front: "
+                "specific, measurable, achievable, relevant, and reached within the period.\n"
+                "- Buyer context: who buys, how they decide and how they buy. It is what "
+                "justifies the markets, programs and messages that follow.\n"
                 "- The markets to concentrate on, chosen from the canvas's segments.\n"
                 "- The programs you will lean on, each tied to goals.\n"
                 "- The core messages you want heard.\n"
@@ -706,6 +709,11 @@ STRATEGY_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
             "Focus",
             "The main thrust for the period; it sets the mix the plan should follow.",
         ),
+        "buyers": Field(
+            "Buyer context",
+            "Who buys in these markets, how they decide and how they buy: the markets, "
+            "programs and messages below rest on it.",
+        ),
         "budget": Field(
             "Budget request",
             "The money asked for, and how it follows from goals, markets and programs.",
@@ -740,6 +748,19 @@ STRATEGY_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
         ),
     }
 )
+
+# What makes a goal SMART, each letter in the workshop's words; the time bound is the
+# strategy's own period.
+SMART_INTRO: Final = "A goal that can be funded and defended is SMART:"
+SMART_PARTS: Final[tuple[tuple[str, str], ...]] = (
+    ("Specific", "it says what will change, and for whom"),
+    ("Measurable", "it has a metric you can count and a target value for it"),
+    ("Achievable", "it is within reach of the people, time and budget you have"),
+    ("Relevant", "it moves the part of the vision this strategy is responsible for"),
+    ("Time-bound", "it is reached within the strategy's period"),
+)
+SMART_PERIOD: Final = "Here that means by {end}, the end of the strategy period."
+SMART_NO_PERIOD: Final = "Set the period (section 1) to give every goal its time bound."
 
 PLAN_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
     {
