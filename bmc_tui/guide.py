@@ -707,16 +707,19 @@ STRATEGY_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
         ),
         "focus": Field(
             "Focus",
-            "The main thrust for the period; it sets the mix the plan should follow.",
+            "What the period must achieve for the business, not what one activity does. "
+            "The plan's purposes follow from it: opening a market, launching a product or "
+            "becoming known call mostly for awareness and acquisition work; keeping "
+            "customers calls for retention and upsell.",
+        ),
+        "budget": Field(
+            "Budget request",
+            "The money asked for, and how it follows from goals, markets and programs.",
         ),
         "buyers": Field(
             "Buyer context",
             "Who buys in these markets, how they decide and how they buy: the markets, "
             "programs and messages below rest on it.",
-        ),
-        "budget": Field(
-            "Budget request",
-            "The money asked for, and how it follows from goals, markets and programs.",
         ),
         "goals": Field(
             "Goals",
@@ -769,7 +772,8 @@ PLAN_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
         ),
         "purpose": Field(
             "Purpose",
-            "What the activity is for; across the plan these should match the focus.",
+            "What this one activity does. The strategy's focus is the aim of the whole "
+            "period; across the plan, the purposes should be the ones that focus needs.",
         ),
         "start": Field("Start", "When work on it begins, inside the strategy period."),
         "end": Field("End", "When it finishes, inside the strategy period."),
@@ -793,8 +797,8 @@ FOCUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "new-market": "Open a new market",
         "market-share": "Win market share",
-        "launch": "Launch a product",
-        "awareness": "Build awareness",
+        "launch": "Launch a new product or service",
+        "awareness": "Become known where you are not yet",
         "upsell": "Sell more to current customers",
         "retention": "Keep current customers",
     }

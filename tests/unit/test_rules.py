@@ -1104,3 +1104,12 @@ def test_the_spec_example_gives_exactly_these_findings() -> None:
         (INFO, "canvas.segment-without-revenue", ("cs-commuters",)),
         (INFO, "strategy.no-budget", ()),
     ]
+
+
+@pytest.mark.parametrize("key", FITNESS_KEYS)
+def test_fitness_gap_message_reads_as_a_sentence(key: str) -> None:
+    s = aligned()
+    setattr(s.fitness, key, False)
+    (finding,) = [f for f in evaluate(s) if f.rule == "fitness.gap"]
+    assert finding.message.startswith("Fitness gap: ") and finding.message.endswith(".")
+    assert not re.search(r"\bno an?\b", finding.message)
