@@ -80,3 +80,19 @@ def totals_line(session: Session) -> str:
             else f"loss {format_amount(-t.margin, cur)}"
         )
     return "Per month: " + " · ".join(parts)
+
+
+def totals_rows(session: Session) -> list[tuple[str, str]]:
+    """(label, amount) lines for a narrow panel: revenue, costs, then margin or loss."""
+    t = totals(session)
+    if not t.any:
+        return []
+    cur = session.currency
+    rows = [
+        ("Revenue/month", "—" if t.revenue is None else format_amount(t.revenue, cur)),
+        ("Costs/month", "—" if t.costs is None else format_amount(t.costs, cur)),
+    ]
+    if t.margin is not None:
+        label = "Margin/month" if t.margin >= 0 else "Loss/month"
+        rows.append((label, format_amount(abs(t.margin), cur)))
+    return rows

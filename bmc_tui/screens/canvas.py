@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ..guide import AMOUNT_HINT, AMOUNT_LABELS, BLOCK_GUIDE, PAYS_HINT, PAYS_LABEL
 from ..model import AMOUNT_KINDS, BLOCK_TITLES, BLOCKS, LINK_SCHEMA, Item
-from ..money import totals_line
+from ..money import totals_rows
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from .base import StepScreen
@@ -49,7 +49,7 @@ class CanvasScreen(StepScreen):
         self.block = BLOCKS[0]
         self.select_item: str | None = None
         self._shown_counts: tuple[int, ...] = ()
-        self._totals: str | None = None
+        self._totals: list[tuple[str, str]] | None = None
         self._rippled: str | None = None
         if target in BLOCKS:
             self.block = target
@@ -64,11 +64,12 @@ class CanvasScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="canvas-body"):
-            yield OptionList(id="blocks")
+            with Vertical(id="canvas-left"):
+                yield OptionList(id="blocks")
+                yield Static(id="canvas-totals", classes="canvas-totals")
             with Vertical(id="canvas-middle"):
                 yield Static(id="block-guide")
                 yield ItemList(self.block, id="items")
-                yield Static(id="canvas-totals", classes="canvas-totals")
             yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
 
     def on_mount(self) -> None:
@@ -87,13 +88,17 @@ class CanvasScreen(StepScreen):
 
     def _show_totals(self, _: object = None) -> None:
         # Revenue and costs side by side, only once some amount is given.
-        line = totals_line(self.session)
-        if line == self._totals:
+        rows = totals_rows(self.session)
+        if rows == self._totals:
             return
-        self._totals = line
+        self._totals = rows
+        text = Text()
+        for n, (label, amount) in enumerate(rows):
+            text.append(("\n" if n else "") + f"{label:<14}")
+            text.append(amount, style="bold")
         totals = self.query_one("#canvas-totals", Static)
-        totals.update(line)
-        totals.display = bool(line)
+        totals.update(text)
+        totals.display = bool(rows)
 
     def _fill_blocks(self, _: object = None) -> None:
         # Runs on every change (every keystroke): only redraw when a count changed.

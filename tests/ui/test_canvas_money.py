@@ -41,8 +41,8 @@ async def test_amounts_are_typed_as_people_type_them(sessions_dir: Path) -> None
             pilot, path, lambda s: s.canvas.cost_structure and s.canvas.cost_structure[0].monthly
         )
         assert session.canvas.cost_structure[0].monthly == 1300.5
-        await wait_for(pilot, lambda: "costs 1,300.50" in _totals(app), what="totals")
-        assert "revenue 1,200" in _totals(app) and "loss 100.50" in _totals(app)
+        await wait_for(pilot, lambda: "Costs/month   1,300.50" in _totals(app), what="totals")
+        assert "Revenue/month 1,200" in _totals(app) and "Loss/month    100.50" in _totals(app)
         await wait_for(
             pilot,
             lambda: any(f.rule == "canvas.costs-exceed-revenue" for f in app.findings),
@@ -79,7 +79,7 @@ async def test_clearing_an_amount_removes_it(sessions_dir: Path) -> None:
         await wait_saved(
             pilot, path, lambda s: s.canvas.cost_structure and s.canvas.cost_structure[0].monthly
         )
-        await wait_for(pilot, lambda: "costs 80" in _totals(app), what="totals")
+        await wait_for(pilot, lambda: "Costs/month   80" in _totals(app), what="totals")
         await pilot.press("backspace", "backspace")
         await wait_saved(pilot, path, lambda s: s.canvas.cost_structure[0].monthly is None)
         await wait_for(pilot, lambda: _totals(app) == "", what="totals to go")
@@ -205,7 +205,9 @@ async def test_overview_and_summary_show_the_totals_side_by_side(sessions_dir: P
     async with app.run_test(size=(160, 50)) as pilot:
         assert isinstance(app.screen, SummaryScreen)
         progress = str(app.screen.query_one("#progress", Static).render())
-        assert "Per month: revenue GBP 13,550 · costs GBP 12,970 · margin GBP 580" in progress
+        assert "Revenue/month  GBP 13,550" in progress
+        assert "Costs/month    GBP 12,970" in progress
+        assert "Margin/month   GBP 580" in progress
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), what="overview")
         cost = app.screen.query_one("#cell-cost_structure", CanvasCell)
