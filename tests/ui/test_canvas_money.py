@@ -231,3 +231,29 @@ async def test_a_session_without_amounts_shows_no_totals(sessions_dir: Path) -> 
         await pilot.pause(0.1)
         cost = app.screen.query_one("#cell-cost_structure", CanvasCell)
         assert str(cost.border_subtitle) == "6"
+
+
+async def test_the_currency_is_set_from_the_palette_and_cleared_again(sessions_dir: Path) -> None:
+    from bmc_tui.commands import ask_currency, workshop_commands
+    from bmc_tui.screens.title_prompt import TitlePromptScreen
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert any(c.title == "Currency of the amounts" for c in workshop_commands(app))
+        await pilot.press("9", "a", *"Rent", "tab", *"800")
+        await wait_saved(
+            pilot, path, lambda s: s.canvas.cost_structure and s.canvas.cost_structure[0].monthly
+        )
+        await pilot.press("escape")
+        ask_currency(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, TitlePromptScreen), what="prompt")
+        await pilot.press(*"EUR", "enter")
+        session = await wait_saved(pilot, path, lambda s: s.currency == "EUR")
+        assert session.currency == "EUR"
+        await wait_for(pilot, lambda: "EUR 800" in _totals(app), what="the totals in EUR")
+        ask_currency(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, TitlePromptScreen), what="prompt")
+        await pilot.press("backspace", "backspace", "backspace", "enter")
+        await wait_saved(pilot, path, lambda s: s.currency is None)
+    assert "currency" not in path.read_text("utf-8")
