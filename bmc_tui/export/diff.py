@@ -256,7 +256,7 @@ _STYLES: Final = MappingProxyType(
 )
 _SEVERITY_STYLES: Final = MappingProxyType({"error": "31", "warning": "33", "info": "36"})
 _FIELD_SECTIONS = (
-    ("Session", ("title", "facilitator", "participants")),
+    ("Session", ("title", "facilitator", "participants", "currency")),
     ("Social model", ("social.",)),
     ("Strategy", ("strategy.",)),
     ("Fitness", ("fitness.",)),

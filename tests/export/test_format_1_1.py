@@ -117,5 +117,6 @@ def test_diff_shows_the_new_keys() -> None:
     text = format_text(result, "before.toml", "after.toml")
     assert "Charges for" in text and "Kept through" in text
     assert "monthly" in text and "checklist" in text and "buyers" in text
+    assert "~ currency: “GBP” → “EUR”" in text
     doc = diff_json(result, "before.toml", "after.toml")
     assert any(f["path"] == "currency" for f in doc["fields"])
