@@ -275,7 +275,7 @@ RULES = (
         "warning",
         "canvas",
         "no customer segment pays",
-        "Free sides are fine, but somebody has to pay for the model.",
+        "A model may serve some sides for free, but its money has to come from someone.",
         no_paying_segment,
     ),
     Rule(
@@ -283,8 +283,8 @@ RULES = (
         "info",
         "canvas",
         "no revenue stream charges for the value proposition",
-        "The offer sets the price: each value proposition is paid for somewhere, or given "
-        "away on purpose to a free side.",
+        "What you offer is what people pay for: every value proposition should earn through "
+        "some revenue stream, unless it is a deliberate gift to a free side.",
         value_unpriced,
     ),
     Rule(
@@ -300,8 +300,8 @@ RULES = (
         "warning",
         "canvas",
         "the monthly costs are more than the monthly revenue",
-        "As described, the model loses money every month: change the price, the segments or "
-        "what drives the costs.",
+        "At these estimates the business spends more each month than it earns: the price, the "
+        "segments served or what drives the costs has to change.",
         costs_exceed_revenue,
     ),
 )

@@ -155,7 +155,8 @@ RULES = (
         "info",
         "strategy",
         "focus markets without buyer context",
-        "Markets, programs and messages rest on who the buyers are and how they decide.",
+        "Choosing markets, programs and messages only makes sense once you know who decides "
+        "to buy and how.",
         no_buyer_context,
     ),
 )
