@@ -7,23 +7,27 @@ Every error names the key path, e.g. ``canvas.value_propositions[2].segments``.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from datetime import date, datetime
 from typing import Any
 
 from .model import (
+    AMOUNT_KINDS,
     BLOCKS,
     FITNESS_KEYS,
     FOCUSES,
     FORMAT,
     ID_PATTERN,
     LINK_SCHEMA,
+    MAX_MONTHLY,
     PRACTICE_KINDS,
     PROBLEMS,
     PURPOSES,
     STEPS,
     VERSION,
+    Amounted,
     Canvas,
     Fitness,
     Goal,
@@ -31,6 +35,7 @@ from .model import (
     KeyDate,
     PlanItem,
     Practice,
+    Segment,
     Session,
     Social,
     Strategy,
@@ -152,6 +157,23 @@ class _Reader:
             raise _wrong(self.key(name), "a number", value)
         return value
 
+    def amount(self, name: str) -> float | int | None:
+        """A monthly amount (format 1.1): a finite number from 0 to MAX_MONTHLY."""
+        value = self.number(name)
+        if value is None:
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SessionFormatError(
+                f"{value} is not an amount (it must be finite)", self.key(name)
+            )
+        if value < 0:
+            raise SessionFormatError(
+                f"{value} is not an amount (it must not be negative)", self.key(name)
+            )
+        if value > MAX_MONTHLY:
+            raise SessionFormatError(f"{value} is more than {MAX_MONTHLY:,}", self.key(name))
+        return value
+
     def strings(self, name: str) -> list[str] | None:
         value = self._take(name, False)
         if value is None:
@@ -230,6 +252,7 @@ def _read_item(reader: _Reader, kind: str) -> Item:
             improves=reader.boolean("improves"),
             long_term_value=reader.boolean("long_term_value"),
             kept=bool(reader.boolean("kept")),
+            checklist=reader.boolean("checklist"),
         )
     elif kind == "goals":
         item = Goal(**base, metric=reader.string("metric"), target=reader.string("target"))
@@ -237,6 +260,10 @@ def _read_item(reader: _Reader, kind: str) -> Item:
         when = reader.local_date("date", required=True)
         assert when is not None
         item = KeyDate(**base, date=when)
+    elif kind == "customer_segments":
+        item = Segment(**base, pays=reader.boolean("pays"))
+    elif kind in AMOUNT_KINDS:
+        item = Amounted(**base, monthly=reader.amount("monthly"))
     else:
         item = Item(**base)
     item.extra = reader.rest
@@ -279,6 +306,7 @@ def session_from_dict(doc: dict[str, Any], *, allow_newer: bool = False) -> Sess
         facilitator=top.string("facilitator"),
         participants=top.strings("participants"),
         step=top.string("step", choices=STEPS),
+        currency=top.string("currency"),
     )
 
     social = _Reader(top.table("social"), "social")
@@ -316,6 +344,7 @@ def session_from_dict(doc: dict[str, Any], *, allow_newer: bool = False) -> Sess
         transformation=strategy.string("transformation"),
         focus=strategy.string("focus", choices=FOCUSES),
         budget=strategy.string("budget"),
+        buyers=strategy.string("buyers"),
         goals=_read_items(strategy, "goals", "goals"),
         markets=_read_items(strategy, "markets", "markets"),
         programs=_read_items(strategy, "programs", "programs"),
@@ -412,11 +441,16 @@ def _item_to_dict(kind: str, item: Item) -> dict[str, Any]:
         _put(table, "improves", item.improves)
         _put(table, "long_term_value", item.long_term_value)
         table["kept"] = item.kept
+        _put(table, "checklist", item.checklist)
     elif isinstance(item, Goal):
         _put(table, "metric", item.metric)
         _put(table, "target", item.target)
     elif isinstance(item, KeyDate):
         table["date"] = item.date
+    elif isinstance(item, Segment):
+        _put(table, "pays", item.pays)
+    elif isinstance(item, Amounted):
+        _put(table, "monthly", item.monthly)
     for link_field in LINK_SCHEMA[kind]:
         if link_field in item.links:
             table[link_field] = list(item.links[link_field])
@@ -451,6 +485,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     _put(doc, "facilitator", session.facilitator)
     _put(doc, "participants", session.participants)
     _put(doc, "step", session.step)
+    _put(doc, "currency", session.currency)
 
     social: dict[str, Any] = {}
     _put(social, "problem", session.social.problem)
@@ -482,6 +517,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     _put(strategy, "transformation", s.transformation)
     _put(strategy, "focus", s.focus)
     _put(strategy, "budget", s.budget)
+    _put(strategy, "buyers", s.buyers)
     for name in ("goals", "markets", "programs", "messages", "pinches", "policies", "dates"):
         items = getattr(s, name)
         if items:

@@ -42,6 +42,12 @@ def workshop_commands(app: BmcApp) -> Iterator[SystemCommand]:
             else "Written next to the session file",
             partial(export_session, app, fmt),
         )
+    if app.can_edit:
+        yield SystemCommand(
+            "Currency of the amounts",
+            "Shown next to the monthly revenue and costs (e.g. EUR)",
+            partial(ask_currency, app),
+        )
     for minutes in (5, 10, 15, 20, 30):
         yield SystemCommand(
             f"Timebox this step: {minutes} minutes",
@@ -62,6 +68,34 @@ def workshop_commands(app: BmcApp) -> Iterator[SystemCommand]:
         yield SystemCommand(
             "Save a copy", "Save the session as it is now under a new name", app.save_copy
         )
+
+
+def ask_currency(app: BmcApp) -> None:
+    """The session's currency: only a label for the amounts, never a conversion."""
+    from .screens.title_prompt import TitlePromptScreen
+
+    editor = app.editor
+    if editor is None:
+        return
+
+    def chosen(value: str | None) -> None:
+        if value is None or app.editor is not editor or not app.can_edit:
+            return
+        editor.set_session_field("currency", value or None)
+        app.edited()
+        app.notify(f"Amounts are shown in {value}." if value else "No currency shown.")
+
+    app.push_screen(
+        TitlePromptScreen(
+            "Currency of the monthly amounts",
+            editor.session.currency or "",
+            "Shown next to every amount and total; empty shows none. Enter to set, Esc to cancel.",
+            placeholder="e.g. EUR",
+            allow_empty=True,
+            max_length=12,
+        ),
+        chosen,
+    )
 
 
 def set_timebox(app: BmcApp, minutes: int) -> None:

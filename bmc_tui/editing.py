@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import re
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,16 +41,19 @@ from .model import (
     FOCUSES,
     KINDS,
     LINK_SCHEMA,
+    MAX_MONTHLY,
     PRACTICE_KINDS,
     PRINCIPLES,
     PROBLEMS,
     PURPOSES,
     STEPS,
+    Amounted,
     Goal,
     Item,
     KeyDate,
     PlanItem,
     Practice,
+    Segment,
     Session,
 )
 from .store import slugify
@@ -110,7 +114,15 @@ NOUNS: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 _KIND_CLASS: Final[Mapping[str, type[Item]]] = MappingProxyType(
-    {"practices": Practice, "goals": Goal, "dates": KeyDate, "plan": PlanItem}
+    {
+        "customer_segments": Segment,
+        "revenue_streams": Amounted,
+        "cost_structure": Amounted,
+        "practices": Practice,
+        "goals": Goal,
+        "dates": KeyDate,
+        "plan": PlanItem,
+    }
 )
 
 # What a scalar field accepts. A tuple is a list of choices (or None).
@@ -122,19 +134,24 @@ _DATE: Final = "date"  # date (or an ISO string) or None
 _DAY: Final = "day"  # date (or an ISO string), never None
 _NUMBER: Final = "number"  # finite int/float or None
 _NAMES: Final = "names"  # list of str or None
+_AMOUNT: Final = "amount"  # a monthly amount: 0 to MAX_MONTHLY, or text as people type it
 Spec = str | tuple[str, ...]
 
 # Fields typed into an input: consecutive edits of one of them coalesce into one undo step.
 # Choices and yes/no answers are single decisions and always get their own step.
-_TYPED: Final = frozenset({_TEXT, _TITLE, _DATE, _DAY, _NUMBER, _NAMES})
+_TYPED: Final = frozenset({_TEXT, _TITLE, _DATE, _DAY, _NUMBER, _NAMES, _AMOUNT})
 
 _ITEM_FIELDS: Final[Mapping[str, Mapping[str, Spec]]] = MappingProxyType(
     {
+        "customer_segments": MappingProxyType({"pays": _BOOL}),
+        "revenue_streams": MappingProxyType({"monthly": _AMOUNT}),
+        "cost_structure": MappingProxyType({"monthly": _AMOUNT}),
         "practices": MappingProxyType(
             {
                 "kind": PRACTICE_KINDS,
                 "improves": _BOOL,
                 "long_term_value": _BOOL,
+                "checklist": _BOOL,
                 "kept": _FLAG,
             }
         ),
@@ -154,7 +171,13 @@ _ITEM_FIELDS: Final[Mapping[str, Mapping[str, Spec]]] = MappingProxyType(
     }
 )
 _SESSION_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType(
-    {"title": _TITLE, "facilitator": _TEXT, "participants": _NAMES, "step": STEPS}
+    {
+        "title": _TITLE,
+        "facilitator": _TEXT,
+        "participants": _NAMES,
+        "step": STEPS,
+        "currency": _TEXT,
+    }
 )
 _STRATEGY_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType(
     {
@@ -164,6 +187,7 @@ _STRATEGY_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType(
         "transformation": _TEXT,
         "focus": FOCUSES,
         "budget": _TEXT,
+        "buyers": _TEXT,
     }
 )
 _NO_FIELDS: Final[Mapping[str, Spec]] = MappingProxyType({})
@@ -218,6 +242,40 @@ def _as_date(value: Any, what: str) -> date:
     return value
 
 
+# An amount as people type it: "1200", "1,200", "1 200.50", "1200.5". A comma or a space
+# only groups thousands (groups of three digits); the decimal mark is a point.
+_AMOUNT_RE: Final = re.compile(r"(\d{1,3}(?:([, ])\d{3})(?:\2\d{3})*|\d+)?(\.\d+)?")
+_SPACES: Final = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+def parse_amount(text: str) -> float | int | None:
+    """The amount a person typed, or None for an empty field; EditError if it is not one."""
+    shown = one_line(text, 20)
+    cleaned = _SPACES.sub(" ", strip_controls(text)).strip()
+    if not cleaned:
+        return None
+    if cleaned.startswith("-"):
+        raise EditError(f"“{shown}” is below zero: an amount is 0 or more")
+    match = _AMOUNT_RE.fullmatch(cleaned)
+    if match is None or not (match.group(1) or match.group(3)):
+        if "," in cleaned and re.fullmatch(r"\d+,\d{1,2}", cleaned):
+            raise EditError(f"“{shown}” is not an amount: write decimals with a point (12.50)")
+        raise EditError(f"“{shown}” is not an amount (e.g. 1200, 1,200 or 1 200.50)")
+    digits = cleaned.replace(",", "").replace(" ", "")
+    value: float | int = float(digits) if "." in digits else int(digits)
+    return _checked_amount(value, shown)
+
+
+def _checked_amount(value: float | int, shown: str) -> float | int:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise EditError(f"“{shown}” is not an amount (it must be a finite number)")
+    if value < 0:
+        raise EditError(f"“{shown}” is below zero: an amount is 0 or more")
+    if value > MAX_MONTHLY:
+        raise EditError(f"“{shown}” is more than an amount can be ({MAX_MONTHLY:,})")
+    return value
+
+
 def _coerce(spec: Spec, value: Any, what: str) -> Any:
     """The value to store for a field of `spec`, or EditError saying why it cannot be."""
     if isinstance(spec, tuple):
@@ -245,6 +303,12 @@ def _coerce(spec: Spec, value: Any, what: str) -> Any:
         if isinstance(value, float) and not math.isfinite(value):
             raise EditError(f"{what} must be a finite number")
         return value
+    if spec == _AMOUNT:
+        if isinstance(value, str):
+            return parse_amount(value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise EditError(f"{what} must be an amount, not {type(value).__name__}")
+        return _checked_amount(value, str(value))
     if spec == _NAMES:
         if isinstance(value, str) or not isinstance(value, Sequence):
             raise EditError(f"{what} must be a list of names")
@@ -552,7 +616,7 @@ class Editor:
     # -- sections --------------------------------------------------------------------
 
     def set_session_field(self, name: str, value: Any) -> None:
-        """title, facilitator, participants, or step (step is saved but never undone)."""
+        """title, facilitator, participants, currency, or step (saved but never undone)."""
         if name not in _SESSION_FIELDS:
             raise UnknownName(
                 f"“{name}” is not a session field (one of: {', '.join(_SESSION_FIELDS)})"
@@ -607,7 +671,7 @@ class Editor:
             ratings[key] = value
 
     def set_strategy_field(self, name: str, value: Any) -> None:
-        """start, end, vision, transformation, focus or budget; None clears."""
+        """start, end, vision, transformation, focus, budget or buyers; None clears."""
         if name not in _STRATEGY_FIELDS:
             raise UnknownName(
                 f"“{name}” is not a strategy field (one of: {', '.join(_STRATEGY_FIELDS)})"

@@ -3,9 +3,9 @@
 Kept apart from the screens so that the TUI, the exports and the tests read one source,
 and so that the wording can be reviewed without reading widget code. No Textual import.
 
-The method comes from the texts in ``shared/seeds`` (the social business model, the
-Business Model Canvas, core practices, strategy versus plan, and the marketing fitness
-test); the facts carry over but the sentences here are the project's own.
+The method comes from five source texts (the social business model, the Business Model
+Canvas, core practices, strategy versus plan, and the marketing fitness test); the facts
+carry over but the sentences here are the project's own.
 
 Everything is immutable (frozen dataclasses, tuples, read-only mappings) because these
 objects are shared by every screen of every session in the process.
@@ -84,6 +84,8 @@ class PracticeGuide:
     routine: str
     campaign: str
     tests: tuple[Prompt, ...]
+    checklist: Prompt
+    model_or_plan: str
     keep_three: str
     kind_labels: Mapping[str, str]
     kind_hints: Mapping[str, str]
@@ -136,14 +138,29 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "for them. Then say what each segment gets (value propositions), how it "
                 "reaches them (channels), what kind of contact you keep (relationships) and "
                 "what they pay (revenue streams).\n\n"
-                "The right side is the machine behind the promise: the resources you rely "
-                "on, the activities that turn them into value, the partners who supply what "
-                "you do not have in-house, and the costs all of that runs up.\n\n"
+                "Those customer-facing blocks sit on the right of the canvas. The left side "
+                "is the machine behind the promise: the partners who supply what you do not "
+                "have in-house, the activities that turn resources into value, the "
+                "resources you rely on, and along the bottom, the costs all of that runs up "
+                "next to the revenue it earns.\n\n"
                 "## Link as you go\n\n"
                 "The blocks only tell a story when they are connected. Tie each value "
                 "proposition to the segments it serves, each activity to the value it "
                 "creates and the resources it uses, each partner to what they supply and "
-                "each cost to what drives it. The summary lists anything left hanging.\n\n"
+                "each cost to what drives it. Say which value propositions each revenue "
+                "stream charges for (the offer sets the price), and through which channels "
+                "each relationship is kept. The summary lists anything left hanging.\n\n"
+                "## Money per month\n\n"
+                "Revenue streams and costs can carry a rough amount per month. Where amounts "
+                "are given, the two totals are shown side by side, and a model whose costs "
+                "outrun its revenue is flagged. A segment served free on purpose (the free "
+                "side of a platform, a free tier) can be marked as not paying; it then needs "
+                "no revenue stream of its own, but somebody has to pay.\n\n"
+                "## One change ripples\n\n"
+                "The blocks depend on each other: change a segment and its value "
+                "propositions, channels, relationships and revenue may need another look. "
+                "When you edit or delete a segment, the items linked to it are listed so "
+                "you can check each one.\n\n"
                 "Short items beat long ones: one idea per item, in words a customer would "
                 "recognise."
             ),
@@ -164,9 +181,15 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "yet neither makes the offer better for the customers you already have.\n\n"
                 "## How to run it\n\n"
                 "List every candidate the room suggests and mark its kind. Put each real "
-                "practice through the two-question test: do you keep getting better at it, "
-                "and does it build lasting value for customers? Keep the three that pass "
-                "best and link each to the value propositions it strengthens."
+                "practice through the test: do you keep getting better at it, does it build "
+                "lasting value for customers, and could someone else or software do it just "
+                "as well from a checklist? Keep the three that pass best and link each to "
+                "the value propositions it strengthens.\n\n"
+                "## Practice or plan task\n\n"
+                "Practices are owned by the people who lead the business and improve with "
+                "the years. Plan work can be handed to anyone, or to software, and usually "
+                "runs in short cycles of one or two weeks. A task you could write down as a "
+                "checklist is plan work, however often it comes round."
             ),
         ),
         "strategy": StepHelp(
@@ -182,7 +205,10 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "promise to deliver in it. Without one, a plan is easy to push aside the "
                 "moment a loud request arrives.\n\n"
                 "## What goes in\n\n"
-                "- Goals, each with a metric and a target, so success is defined up front.\n"
+                "- Goals, each with a metric and a target, so success is defined up front: "
+                "specific, measurable, achievable, relevant, and reached within the period.\n"
+                "- Buyer context: who buys, how they decide and how they buy. It is what "
+                "justifies the markets, programs and messages that follow.\n"
                 "- The markets to concentrate on, chosen from the canvas's segments.\n"
                 "- The programs you will lean on, each tied to goals.\n"
                 "- The core messages you want heard.\n"
@@ -491,7 +517,12 @@ BLOCK_GUIDE: Final[Mapping[str, BlockGuide]] = MappingProxyType(
                 "community). Premium or niche groups tend to want more personal contact."
             ),
             example="A twenty-minute onboarding call for each new Plus subscriber",
-            link_prompts=MappingProxyType({"segments": "Which segments is this relationship for?"}),
+            link_prompts=MappingProxyType(
+                {
+                    "segments": "Which segments is this relationship for?",
+                    "channels": "Through which channels is this relationship kept?",
+                }
+            ),
         ),
         "revenue_streams": BlockGuide(
             title="Revenue Streams",
@@ -502,7 +533,12 @@ BLOCK_GUIDE: Final[Mapping[str, BlockGuide]] = MappingProxyType(
                 "they will pay and how they prefer to pay it."
             ),
             example="15% commission on every booked hour",
-            link_prompts=MappingProxyType({"segments": "Which segments pay this?"}),
+            link_prompts=MappingProxyType(
+                {
+                    "segments": "Which segments pay this?",
+                    "propositions": "Which value propositions does this stream charge for?",
+                }
+            ),
         ),
         "key_activities": BlockGuide(
             title="Key Activities",
@@ -561,6 +597,20 @@ BLOCK_GUIDE: Final[Mapping[str, BlockGuide]] = MappingProxyType(
 )
 
 
+AMOUNT_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "revenue_streams": "Estimated revenue per month (optional)",
+        "cost_structure": "Estimated cost per month (optional)",
+    }
+)
+AMOUNT_HINT: Final = "e.g. 1200, 1,200 or 1 200.50"
+PAYS_LABEL: Final = "Does not pay: served free on purpose"
+PAYS_HINT: Final = (
+    "Tick for the free side of a platform or a free tier that others pay for. It then "
+    "needs no revenue stream of its own."
+)
+
+
 # -- core practices ------------------------------------------------------------------
 
 PRACTICE_GUIDE: Final = PracticeGuide(
@@ -597,9 +647,21 @@ PRACTICE_GUIDE: Final = PracticeGuide(
             hint="Would customers feel the difference after a few years of it?",
         ),
     ),
+    checklist=Prompt(
+        id="checklist",
+        question="Could someone else, or software, do it well by following a checklist?",
+        hint="If yes, it is a task to hand over in the plan, not a core practice.",
+    ),
+    model_or_plan=(
+        "A core practice belongs to the people who lead the business: it comes from what "
+        "they believe, and they get better at it year after year. Plan work is different: "
+        "anyone can carry it out (staff, a contractor, software), often in cycles of one "
+        "or two weeks that are adjusted as results come in. If a checklist would be "
+        "enough, it is plan work."
+    ),
     keep_three=(
-        "Keep three: the candidates that pass both questions most clearly. Three is few "
-        "enough to live by every week and enough to describe how the business wins."
+        "Keep three: the candidates that pass the test most clearly. Three is few enough "
+        "to live by every day and enough to describe how the business wins."
     ),
     kind_labels=MappingProxyType(
         {"practice": "Core practice", "routine": "Routine task", "campaign": "Campaign"}
@@ -612,6 +674,20 @@ PRACTICE_GUIDE: Final = PracticeGuide(
         }
     ),
     link_prompt="Which value propositions does this practice make stronger?",
+)
+
+
+# Longer explanations reachable from a step's F1 page, after its help.
+STEP_MORE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "practices": (
+            "## What makes a core practice\n\n"
+            f"{PRACTICE_GUIDE.intro}\n\n{PRACTICE_GUIDE.practice}\n\n"
+            "## What does not\n\n"
+            f"{PRACTICE_GUIDE.routine}\n\n{PRACTICE_GUIDE.campaign}\n\n"
+            f"{PRACTICE_GUIDE.model_or_plan}"
+        ),
+    }
 )
 
 
@@ -631,11 +707,19 @@ STRATEGY_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
         ),
         "focus": Field(
             "Focus",
-            "The main thrust for the period; it sets the mix the plan should follow.",
+            "What the period must achieve for the business, not what one activity does. "
+            "The plan's purposes follow from it: opening a market, launching a product or "
+            "becoming known call mostly for awareness and acquisition work; keeping "
+            "customers calls for retention and upsell.",
         ),
         "budget": Field(
             "Budget request",
             "The money asked for, and how it follows from goals, markets and programs.",
+        ),
+        "buyers": Field(
+            "Buyer context",
+            "Who buys in these markets, how they decide and how they buy: the markets, "
+            "programs and messages below rest on it.",
         ),
         "goals": Field(
             "Goals",
@@ -668,6 +752,19 @@ STRATEGY_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
     }
 )
 
+# What makes a goal SMART, each letter in the workshop's words; the time bound is the
+# strategy's own period.
+SMART_INTRO: Final = "A goal that can be funded and defended is SMART:"
+SMART_PARTS: Final[tuple[tuple[str, str], ...]] = (
+    ("Specific", "it says what will change, and for whom"),
+    ("Measurable", "it has a metric you can count and a target value for it"),
+    ("Achievable", "it is within reach of the people, time and budget you have"),
+    ("Relevant", "it moves the part of the vision this strategy is responsible for"),
+    ("Time-bound", "it is reached within the strategy's period"),
+)
+SMART_PERIOD: Final = "Here that means by {end}, the end of the strategy period."
+SMART_NO_PERIOD: Final = "Set the period (section 1) to give every goal its time bound."
+
 PLAN_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
     {
         "title": Field(
@@ -675,7 +772,8 @@ PLAN_FIELDS: Final[Mapping[str, Field]] = MappingProxyType(
         ),
         "purpose": Field(
             "Purpose",
-            "What the activity is for; across the plan these should match the focus.",
+            "What this one activity does. The strategy's focus is the aim of the whole "
+            "period; across the plan, the purposes should be the ones that focus needs.",
         ),
         "start": Field("Start", "When work on it begins, inside the strategy period."),
         "end": Field("End", "When it finishes, inside the strategy period."),
@@ -699,8 +797,8 @@ FOCUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "new-market": "Open a new market",
         "market-share": "Win market share",
-        "launch": "Launch a product",
-        "awareness": "Build awareness",
+        "launch": "Launch a new product or service",
+        "awareness": "Become known where you are not yet",
         "upsell": "Sell more to current customers",
         "retention": "Keep current customers",
     }

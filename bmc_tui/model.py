@@ -1,6 +1,6 @@
 """The session model: plain typed dataclasses, no I/O, no Textual.
 
-The shape follows ``shared/spec/session-format.md``. Every item keeps the keys this
+The shape follows the session format (``docs/session-format.md``). Every item keeps the keys this
 version does not know in ``extra`` so that a load → save round trip loses nothing.
 Links are kept per item as ``links[field] = [ids]``; which fields exist and what kinds
 they may point to is declared once, in :data:`LINK_SCHEMA`, so that the rules, the
@@ -78,6 +78,9 @@ BLOCK_TITLES: Final = MappingProxyType(
 
 STRATEGY_LISTS: Final = ("goals", "markets", "programs", "messages", "pinches", "policies", "dates")
 
+# Kinds whose items carry a monthly amount (format 1.1).
+AMOUNT_KINDS: Final = ("revenue_streams", "cost_structure")
+
 # Every kind of list item, in the order they appear in a session file.
 KINDS: Final = (*BLOCKS, "practices", *STRATEGY_LISTS, "plan")
 
@@ -112,8 +115,12 @@ LINK_SCHEMA: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = MappingProxyTy
         "customer_segments": MappingProxyType({}),
         "value_propositions": MappingProxyType({"segments": _SEG}),
         "channels": MappingProxyType({"segments": _SEG}),
-        "customer_relationships": MappingProxyType({"segments": _SEG}),
-        "revenue_streams": MappingProxyType({"segments": _SEG}),
+        # Format 1.1: a relationship is kept through channels; a revenue stream charges
+        # for value propositions (the offer sets the price).
+        "customer_relationships": MappingProxyType({"segments": _SEG, "channels": ("channels",)}),
+        "revenue_streams": MappingProxyType(
+            {"segments": _SEG, "propositions": ("value_propositions",)}
+        ),
         "key_activities": MappingProxyType(
             {"value_propositions": ("value_propositions",), "resources": ("key_resources",)}
         ),
@@ -157,14 +164,42 @@ class Item:
         return self.links.get(link_field, [])
 
 
+# The largest monthly amount a file may hold (format 1.1): far above any real business,
+# low enough that sums stay exact to the cent in a float.
+MAX_MONTHLY: Final = 10**12
+
+
+@dataclass
+class Segment(Item):
+    """A customer segment. `pays = False`: a side deliberately served free or subsidised.
+
+    An absent `pays` (None) means the segment pays, unlike every other optional answer.
+    """
+
+    pays: bool | None = None
+
+    @property
+    def paying(self) -> bool:
+        return self.pays is not False
+
+
+@dataclass
+class Amounted(Item):
+    """A revenue stream or cost item, with an optional estimated amount per month."""
+
+    monthly: float | int | None = None
+
+
 @dataclass
 class Practice(Item):
-    """A candidate core practice: its kind, the two tests, and whether it is kept."""
+    """A candidate core practice: its kind, the three questions, and whether it is kept."""
 
     kind: str | None = None
     improves: bool | None = None
     long_term_value: bool | None = None
     kept: bool = False
+    # Could someone else, or software, do it well from a checklist? True: a task.
+    checklist: bool | None = None
 
 
 @dataclass
@@ -213,21 +248,21 @@ class Social:
 class Canvas:
     """The nine blocks of the Business Model Canvas."""
 
-    customer_segments: list[Item] = field(default_factory=list)
+    customer_segments: list[Segment] = field(default_factory=list)
     value_propositions: list[Item] = field(default_factory=list)
     channels: list[Item] = field(default_factory=list)
     customer_relationships: list[Item] = field(default_factory=list)
-    revenue_streams: list[Item] = field(default_factory=list)
+    revenue_streams: list[Amounted] = field(default_factory=list)
     key_activities: list[Item] = field(default_factory=list)
     key_resources: list[Item] = field(default_factory=list)
     key_partnerships: list[Item] = field(default_factory=list)
-    cost_structure: list[Item] = field(default_factory=list)
+    cost_structure: list[Amounted] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def block(self, key: str) -> list[Item]:
+    def block(self, key: str) -> list[Any]:
         if key not in BLOCKS:
             raise KeyError(key)
-        items: list[Item] = getattr(self, key)
+        items: list[Any] = getattr(self, key)
         return items
 
 
@@ -241,6 +276,8 @@ class Strategy:
     transformation: str | None = None
     focus: str | None = None
     budget: str | None = None
+    # Format 1.1: who buys, how they decide and how they buy.
+    buyers: str | None = None
     goals: list[Goal] = field(default_factory=list)
     markets: list[Item] = field(default_factory=list)
     programs: list[Item] = field(default_factory=list)
@@ -280,6 +317,8 @@ class Session:
     facilitator: str | None = None
     participants: list[str] | None = None
     step: str | None = None
+    # Format 1.1: the currency of the amounts, for display only ("EUR").
+    currency: str | None = None
     social: Social = field(default_factory=Social)
     canvas: Canvas = field(default_factory=Canvas)
     practices: list[Practice] = field(default_factory=list)

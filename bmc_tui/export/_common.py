@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from ..model import BLOCK_TITLES, BLOCKS, FITNESS_KEYS, LINK_SCHEMA, PRINCIPLES, Item, Session
+from ..money import format_amount, monthly_of
 from ..rules import Finding
 from ..rules.fitness import FITNESS_NAMES
 from ..rules.social import PRINCIPLE_NAMES
@@ -71,7 +72,9 @@ LINK_LABELS: Final = MappingProxyType(
         ("value_propositions", "segments"): "For",
         ("channels", "segments"): "Reaches",
         ("customer_relationships", "segments"): "With",
+        ("customer_relationships", "channels"): "Kept through",
         ("revenue_streams", "segments"): "From",
+        ("revenue_streams", "propositions"): "Charges for",
         ("key_activities", "value_propositions"): "Delivers",
         ("key_activities", "resources"): "Uses",
         ("key_partnerships", "supplies"): "Supplies",
@@ -189,6 +192,19 @@ def _group_title(group: str) -> str:
     if group in PRINCIPLE_LABELS:
         return PRINCIPLE_LABELS[group]
     return _words(group) if group else "Other answers"
+
+
+def item_facts(session: Session, item: Item) -> list[tuple[str, str]]:
+    """(label, value) of the 1.1 facts an item states: its monthly amount, a free side.
+
+    Only what the file says: an item without these keys shows nothing new."""
+    facts = []
+    monthly = monthly_of(item)
+    if monthly is not None:
+        facts.append(("per month", format_amount(monthly, session.currency)))
+    if getattr(item, "pays", None) is False:
+        facts.append(("pays", "no, served free on purpose"))
+    return facts
 
 
 def yes_no(value: bool | None) -> str:

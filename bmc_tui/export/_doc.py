@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from ..model import BLOCK_TITLES, BLOCKS, STEP_TITLES, STRATEGY_LISTS, Item, Session
+from ..money import totals_line
 from ..report import plural
 from ..rules import Finding, counts
 from . import _common as c
@@ -62,14 +63,24 @@ def _links(names: c.Names, kind: str, item: Item) -> list[Span]:
     return spans
 
 
-def _item_line(names: c.Names, kind: str, item: Item) -> Inline:
-    return (("", c.item_name(item, None)), *_links(names, kind, item))
+def _facts(session: Session | None, item: Item) -> list[Span]:
+    spans: list[Span] = []
+    if session is not None:
+        for label, value in c.item_facts(session, item):
+            spans += [("", " — "), ("i", f"{label}:"), ("", f" {value}")]
+    return spans
 
 
-def _items(names: c.Names, kind: str, items: Sequence[Item], empty: str) -> Block:
+def _item_line(names: c.Names, kind: str, item: Item, session: Session | None = None) -> Inline:
+    return (("", c.item_name(item, None)), *_facts(session, item), *_links(names, kind, item))
+
+
+def _items(
+    names: c.Names, kind: str, items: Sequence[Item], empty: str, session: Session | None = None
+) -> Block:
     if not items:
         return Note(empty)
-    return Bullets(tuple(_item_line(names, kind, item) for item in items))
+    return Bullets(tuple(_item_line(names, kind, item, session) for item in items))
 
 
 def head_blocks(session: Session) -> list[Block]:
@@ -84,6 +95,8 @@ def head_blocks(session: Session) -> list[Block]:
         facts.append((("b", "Participants:"), ("", " " + ", ".join(session.participants))))
     if session.step:
         facts.append((("b", "Step reached:"), ("", f" {STEP_TITLES.get(session.step, '')}")))
+    if session.currency and session.currency.strip():
+        facts.append((("b", "Currency:"), ("", f" {session.currency}")))
     return [Heading(1, session.title), Bullets(tuple(facts))]
 
 
@@ -113,7 +126,12 @@ def canvas_blocks(session: Session, names: c.Names) -> Iterator[Block]:
     yield Note(c.ATTRIBUTION)
     for block in BLOCKS:
         yield Heading(3, BLOCK_TITLES[block])
-        yield _items(names, block, session.canvas.block(block), "Nothing here yet.")
+        yield _items(names, block, session.canvas.block(block), "Nothing here yet.", session)
+    money = totals_line(session)
+    if money:
+        yield Heading(3, "Money per month")
+        shown = money.removeprefix("Per month: ")
+        yield Para((("", shown[:1].upper() + shown[1:]),))
 
 
 def practice_blocks(session: Session, names: c.Names) -> Iterator[Block]:
@@ -131,6 +149,7 @@ def practice_blocks(session: Session, names: c.Names) -> Iterator[Block]:
                 ("", f" {c.yes_no(practice.improves)}; "),
                 ("i", "creates long-term customer value:"),
                 ("", f" {c.yes_no(practice.long_term_value)}"),
+                *_checklist(practice),
                 *_links(names, "practices", practice),
             )
         )
@@ -139,6 +158,13 @@ def practice_blocks(session: Session, names: c.Names) -> Iterator[Block]:
     if others:
         shown = "; ".join(c.item_name(p, 80) for p in others)
         yield Para((("i", "Also considered:"), ("", f" {shown}")))
+
+
+def _checklist(practice: Any) -> list[Span]:
+    answer = getattr(practice, "checklist", None)
+    if answer is None:
+        return []  # a file from before the question: the report reads as it did
+    return [("", "; "), ("i", "could be done from a checklist:"), ("", f" {c.yes_no(answer)}")]
 
 
 def strategy_blocks(session: Session, names: c.Names) -> Iterator[Block]:
@@ -154,7 +180,11 @@ def strategy_blocks(session: Session, names: c.Names) -> Iterator[Block]:
             facts.append((("b", label), ("", f" {value}")))
     if facts:
         yield Bullets(tuple(facts))
-    for label, text in (("Vision", s.vision), ("Transformation", s.transformation)):
+    for label, text in (
+        ("Vision", s.vision),
+        ("Transformation", s.transformation),
+        ("Buyer context", s.buyers),
+    ):
         if text and text.strip():
             yield Para((("b", f"{label}:"), ("", f" {text}")), multiline=True)
     for name in STRATEGY_LISTS:

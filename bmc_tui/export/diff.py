@@ -54,7 +54,15 @@ from ..rules import Finding, evaluate
 from ..text import one_line
 from ._common import LINK_LABELS, STRATEGY_LIST_TITLES, Names, plain
 
-STRATEGY_FIELDS: Final = ("start", "end", "vision", "transformation", "focus", "budget")
+STRATEGY_FIELDS: Final = (
+    "start",
+    "end",
+    "vision",
+    "transformation",
+    "focus",
+    "budget",
+    "buyers",
+)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ def _session_fields(old: Session, new: Session) -> Iterator[FieldChange]:
     yield from _compare("title", old.title, new.title)
     yield from _compare("facilitator", old.facilitator, new.facilitator)
     yield from _compare("participants", old.participants or None, new.participants or None)
+    yield from _compare("currency", old.currency, new.currency)
     yield from _compare("social.problem", old.social.problem, new.social.problem)
     for group in ("answers", "ratings"):
         before, after = getattr(old.social, group), getattr(new.social, group)
@@ -247,7 +256,7 @@ _STYLES: Final = MappingProxyType(
 )
 _SEVERITY_STYLES: Final = MappingProxyType({"error": "31", "warning": "33", "info": "36"})
 _FIELD_SECTIONS = (
-    ("Session", ("title", "facilitator", "participants")),
+    ("Session", ("title", "facilitator", "participants", "currency")),
     ("Social model", ("social.",)),
     ("Strategy", ("strategy.",)),
     ("Fitness", ("fitness.",)),

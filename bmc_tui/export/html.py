@@ -12,7 +12,8 @@ import html
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from ..model import BLOCK_TITLES, Session
+from ..model import AMOUNT_KINDS, BLOCK_TITLES, Session
+from ..money import format_amount, monthly_total
 from ..rules import Finding, evaluate
 from ..text import one_line, strip_controls
 from . import _common as c
@@ -88,9 +89,19 @@ def _canvas_block(session: Session, names: c.Names, block: str) -> str:
             f'<span class="to">{esc(label)}: {esc(", ".join(v.name for v in views))}</span>'
             for label, views in names.links(block, item, CANVAS_LINK_LIMIT)
         )
-        lines.append(f"<li>{esc(one_line(item.text, CANVAS_TEXT_LIMIT) or item.id)}{links}</li>")
+        facts = "".join(
+            f'<span class="to">{esc(label.capitalize())}: {esc(value)}</span>'
+            for label, value in c.item_facts(session, item)
+        )
+        text = esc(one_line(item.text, CANVAS_TEXT_LIMIT) or item.id)
+        lines.append(f"<li>{text}{facts}{links}</li>")
     body = f"<ul>{''.join(lines)}</ul>" if lines else '<p class="empty">—</p>'
-    return f'<section class="block b-{block}"><h3>{esc(BLOCK_TITLES[block])}</h3>{body}</section>'
+    title = BLOCK_TITLES[block]
+    total = monthly_total(items) if block in AMOUNT_KINDS else None
+    if total is not None:
+        # Costs and revenue sit side by side along the bottom: so do their totals.
+        title += f" · {format_amount(total, session.currency)} a month"
+    return f'<section class="block b-{block}"><h3>{esc(title)}</h3>{body}</section>'
 
 
 def canvas_section(session: Session, caption: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ..model import BLOCK_TITLES, BLOCKS
+from ..money import format_amount, monthly_total
 from .base import Context, Hit, Rule, name
 
 
@@ -14,14 +15,77 @@ def block_empty(ctx: Context) -> Iterator[Hit]:
             yield Hit((block,), f"{BLOCK_TITLES[block]} is still empty.", target=block)
 
 
-def _segments_not_linked_by(kind: str, message: str) -> Callable[[Context], Iterator[Hit]]:
+def _pays(segment: object) -> bool:
+    """Absent `pays` means the segment pays; only an explicit False marks a free side."""
+    return getattr(segment, "pays", None) is not False
+
+
+def _segments_not_linked_by(
+    kind: str, message: str, *, paying_only: bool = False
+) -> Callable[[Context], Iterator[Hit]]:
     def check(ctx: Context) -> Iterator[Hit]:
         linked = ctx.linked_by(kind, "segments")
         for segment in ctx.items("customer_segments"):
+            if paying_only and not _pays(segment):
+                continue  # a free side is a choice, not a gap (rules 1.1)
             if segment.id not in linked:
                 yield Hit((segment.id,), message.format(name(segment)), target=segment.id)
 
     return check
+
+
+def no_paying_segment(ctx: Context) -> Iterator[Hit]:
+    segments = ctx.session.canvas.customer_segments
+    if segments and not any(_pays(s) for s in segments):
+        yield Hit(
+            (),
+            "Every customer segment is marked as not paying: who pays for the model?",
+            target="customer_segments",
+        )
+
+
+def value_unpriced(ctx: Context) -> Iterator[Hit]:
+    if not ctx.session.canvas.revenue_streams:
+        return
+    priced = ctx.linked_by("revenue_streams", "propositions")
+    segments = {s.id: s for s in ctx.items("customer_segments")}
+    for value in ctx.items("value_propositions"):
+        if value.id in priced:
+            continue
+        served = ctx.links("value_propositions", value, "segments")
+        # Given away on purpose: it serves at least one segment, and only free sides.
+        if served and all(not _pays(segments[i]) for i in served if i in segments):
+            continue
+        yield Hit(
+            (value.id,),
+            f"No revenue stream charges for value proposition {name(value)}.",
+            target=value.id,
+        )
+
+
+def relationship_without_channel(ctx: Context) -> Iterator[Hit]:
+    for relationship in ctx.items("customer_relationships"):
+        if not ctx.links("customer_relationships", relationship, "channels"):
+            yield Hit(
+                (relationship.id,),
+                f"Customer relationship {name(relationship)} is not linked to a channel "
+                "it is kept through.",
+                target=relationship.id,
+            )
+
+
+def costs_exceed_revenue(ctx: Context) -> Iterator[Hit]:
+    revenue = monthly_total(ctx.session.canvas.revenue_streams)
+    costs = monthly_total(ctx.session.canvas.cost_structure)
+    if revenue is None or costs is None or not costs > revenue:
+        return
+    currency = ctx.session.currency
+    yield Hit(
+        (),
+        f"Costs of {format_amount(costs, currency)} a month are more than the revenue of "
+        f"{format_amount(revenue, currency)}: as described, the model loses money.",
+        target="cost_structure",
+    )
 
 
 def value_without_segment(ctx: Context) -> Iterator[Hit]:
@@ -153,7 +217,9 @@ RULES = (
         "no revenue stream comes from the segment",
         "Segments differ in what they pay for and how; say what each one brings in.",
         _segments_not_linked_by(
-            "revenue_streams", "No revenue stream comes from customer segment {}."
+            "revenue_streams",
+            "No revenue stream comes from customer segment {}.",
+            paying_only=True,
         ),
     ),
     Rule(
@@ -203,5 +269,39 @@ RULES = (
         "revenue without costs, or costs without revenue",
         "Revenue and costs only make sense side by side: one without the other hides the margin.",
         revenue_cost_gap,
+    ),
+    Rule(
+        "canvas.no-paying-segment",
+        "warning",
+        "canvas",
+        "no customer segment pays",
+        "A model may serve some sides for free, but its money has to come from someone.",
+        no_paying_segment,
+    ),
+    Rule(
+        "canvas.value-unpriced",
+        "info",
+        "canvas",
+        "no revenue stream charges for the value proposition",
+        "What you offer is what people pay for: every value proposition should earn through "
+        "some revenue stream, unless it is a deliberate gift to a free side.",
+        value_unpriced,
+    ),
+    Rule(
+        "canvas.relationship-without-channel",
+        "info",
+        "canvas",
+        "a customer relationship is kept through no channel",
+        "A relationship lives in the channels where you meet the customer.",
+        relationship_without_channel,
+    ),
+    Rule(
+        "canvas.costs-exceed-revenue",
+        "warning",
+        "canvas",
+        "the monthly costs are more than the monthly revenue",
+        "At these estimates the business spends more each month than it earns: the price, the "
+        "segments served or what drives the costs has to change.",
+        costs_exceed_revenue,
     ),
 )

@@ -66,6 +66,17 @@ def no_value_link(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def checklist_task(ctx: Context) -> Iterator[Hit]:
+    for practice in _kept(ctx):
+        if practice.checklist is True:
+            yield Hit(
+                (practice.id,),
+                f"{name(practice)} is kept as a core practice, but someone else could do it "
+                "from a checklist: it is a task for the plan.",
+                target=practice.id,
+            )
+
+
 RULES = (
     Rule(
         "practices.not-three",
@@ -108,5 +119,14 @@ RULES = (
         "a kept practice strengthens no value",
         "Core practices are where value gets created; say which value proposition each feeds.",
         no_value_link,
+    ),
+    Rule(
+        "practices.checklist-task",
+        "warning",
+        "practices",
+        "a kept item could be done from a checklist",
+        "Work that anyone, or software, can do by following a checklist belongs in the plan; "
+        "a core practice is owned by the people who lead the business and grows with them.",
+        checklist_task,
     ),
 )

@@ -82,6 +82,16 @@ def no_budget(ctx: Context) -> Iterator[Hit]:
         yield Hit((), "The strategy has goals but no budget request yet.", target="budget")
 
 
+def no_buyer_context(ctx: Context) -> Iterator[Hit]:
+    s = ctx.session.strategy
+    if s.markets and is_blank(s.buyers):
+        yield Hit(
+            (),
+            "The strategy names focus markets but not who buys there, or how they decide and buy.",
+            target="buyers",
+        )
+
+
 RULES = (
     Rule(
         "strategy.missing",
@@ -139,5 +149,14 @@ RULES = (
         "the strategy has no budget request",
         "The budget request follows from the goals, markets and programs; make it explicit.",
         no_budget,
+    ),
+    Rule(
+        "strategy.no-buyer-context",
+        "info",
+        "strategy",
+        "focus markets without buyer context",
+        "Choosing markets, programs and messages only makes sense once you know who decides "
+        "to buy and how.",
+        no_buyer_context,
     ),
 )

@@ -11,11 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..guide import BLOCK_GUIDE
-from ..model import BLOCK_TITLES, BLOCKS, LINK_SCHEMA, Item
+from ..guide import AMOUNT_HINT, AMOUNT_LABELS, BLOCK_GUIDE, PAYS_HINT, PAYS_LABEL
+from ..model import AMOUNT_KINDS, BLOCK_TITLES, BLOCKS, LINK_SCHEMA, Item
+from ..money import totals_rows
 from ..widgets.item_form import FieldSpec, ItemForm
-from ..widgets.item_list import ItemList
+from ..widgets.item_list import ItemList, item_label
 from .base import StepScreen
+from .ripple import RippleScreen, ripple_items
 
 
 def block_fields(block: str) -> tuple[FieldSpec, ...]:
@@ -24,7 +26,12 @@ def block_fields(block: str) -> tuple[FieldSpec, ...]:
         FieldSpec(name, guide.link_prompts.get(name, name.replace("_", " ").capitalize()), "links")
         for name in LINK_SCHEMA[block]
     )
-    return (FieldSpec("text", "Text", "text", hint=guide.example), *links)
+    extra: tuple[FieldSpec, ...] = ()
+    if block in AMOUNT_KINDS:
+        extra = (FieldSpec("monthly", AMOUNT_LABELS[block], "amount", hint=AMOUNT_HINT),)
+    elif block == "customer_segments":
+        extra = (FieldSpec("pays", PAYS_LABEL, "unticked", hint=PAYS_HINT),)
+    return (FieldSpec("text", "Text", "text", hint=guide.example), *extra, *links)
 
 
 class CanvasScreen(StepScreen):
@@ -42,6 +49,8 @@ class CanvasScreen(StepScreen):
         self.block = BLOCKS[0]
         self.select_item: str | None = None
         self._shown_counts: tuple[int, ...] = ()
+        self._totals: list[tuple[str, str]] | None = None
+        self._rippled: str | None = None
         if target in BLOCKS:
             self.block = target
         elif target is not None:
@@ -59,7 +68,9 @@ class CanvasScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="canvas-body"):
-            yield OptionList(id="blocks")
+            with Vertical(id="canvas-left"):
+                yield OptionList(id="blocks")
+                yield Static(id="canvas-totals", classes="canvas-totals")
             with Vertical(id="canvas-middle"):
                 yield Static(id="block-guide")
                 yield ItemList(self.block, id="items")
@@ -76,6 +87,22 @@ class CanvasScreen(StepScreen):
         items.reload(select=self.select_item)
         items.focus()
         self.watch(self.app, "revision", self._fill_blocks, init=False)
+        self._show_totals()
+        self.watch(self.app, "revision", self._show_totals, init=False)
+
+    def _show_totals(self, _: object = None) -> None:
+        # Revenue and costs side by side, only once some amount is given.
+        rows = totals_rows(self.session)
+        if rows == self._totals:
+            return
+        self._totals = rows
+        text = Text()
+        for n, (label, amount) in enumerate(rows):
+            text.append(("\n" if n else "") + f"{label:<14}")
+            text.append(amount, style="bold")
+        totals = self.query_one("#canvas-totals", Static)
+        totals.update(text)
+        totals.display = bool(rows)
 
     def _fill_blocks(self, _: object = None) -> None:
         # Runs on every change (every keystroke): only redraw when a count changed.
@@ -126,3 +153,35 @@ class CanvasScreen(StepScreen):
     def on_input_submitted(self) -> None:
         # Enter in the text field: done with this item, back to the list for the next one.
         self.query_one(ItemList).focus()
+
+    # -- ripple: a changed or deleted segment names what is linked to it ------------------
+
+    def on_item_form_edited(self, event: ItemForm.Edited) -> None:
+        super().on_item_form_edited(event)
+        if event.form.kind == "customer_segments":
+            self._rippled = event.item_id
+
+    def on_descendant_focus(self, event: object) -> None:
+        # Back on the list after changing a segment (Enter, Esc, Tab): time to look around.
+        if isinstance(getattr(event, "widget", None), ItemList) and self._rippled:
+            item_id, self._rippled = self._rippled, None
+            refs = [(r.kind, r.item_id) for r in self.editor.links_to(item_id)]
+            found = self.session.find(item_id)
+            if refs and found is not None:
+                name = item_label(found[1], 40)
+                self._show_ripple(f"You changed the segment “{name}”", refs)
+
+    def on_item_list_deleted(self, event: ItemList.Deleted) -> None:
+        if event.item_list.kind == "customer_segments" and event.linked:
+            self._show_ripple(f"You deleted the segment “{event.label}”", event.linked)
+
+    def _show_ripple(self, title: str, refs: list[tuple[str, str]]) -> None:
+        rows = ripple_items(self.session, refs)
+        if not rows:
+            return
+
+        def chosen(where: tuple[str, str] | None) -> None:
+            if where is not None:
+                self.bmc.goto_step(*where)
+
+        self.app.push_screen(RippleScreen(title, rows), chosen)

@@ -44,13 +44,15 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys or []
 
     def help_markdown(self) -> str:
-        from ..guide import STEP_HELP
+        from ..guide import STEP_HELP, STEP_MORE
 
         if self.step is None or self.step not in STEP_HELP:
             return GENERAL_HELP + _keys_markdown(self.keys)
         guide = STEP_HELP[self.step]
         title = STEP_TITLES.get(self.step, guide.title)
-        return f"# {title}\n\n*{guide.purpose}*\n\n{guide.help}" + _keys_markdown(self.keys)
+        more = STEP_MORE.get(self.step, "")
+        body = f"# {title}\n\n*{guide.purpose}*\n\n{guide.help}" + (f"\n\n{more}" if more else "")
+        return body + _keys_markdown(self.keys)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help-dialog"):

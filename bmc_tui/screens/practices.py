@@ -27,12 +27,15 @@ KEPT_LABEL: Final = "Keep as one of the three"
 KIND_LABEL: Final = "Kind"
 NO_KIND: Final = "kind not set"
 KEPT_TAG: Final = "✓ kept"
+# The list holds every candidate, tasks and campaigns too: it is not a list of practices.
+CANDIDATES_TITLE: Final = "Candidates: practices, tasks, campaigns"
 # Why a kept practice is flagged, one short phrase per rule.
 RULE_TAGS: Final = {
     "practices.not-a-practice": "not a core practice",
     "practices.fails-test": "fails the test",
     "practices.untested": "test not answered",
     "practices.no-value-link": "strengthens no value proposition",
+    "practices.checklist-task": "a checklist task for the plan",
 }
 KIND_STYLES: Final = {"practice": "green", "routine": "yellow", "campaign": "magenta"}
 
@@ -46,7 +49,7 @@ PRACTICE_FIELDS: Final = (
     ),
     *(
         FieldSpec(test.id, test.question, "tristate", hint=test.hint)
-        for test in PRACTICE_GUIDE.tests
+        for test in (*PRACTICE_GUIDE.tests, PRACTICE_GUIDE.checklist)
     ),
     FieldSpec("value_propositions", PRACTICE_GUIDE.link_prompt, "links"),
     FieldSpec("kept", KEPT_LABEL, "bool"),
@@ -68,6 +71,7 @@ class PracticeList(ItemList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("practices", id=id)
+        self.border_title = CANDIDATES_TITLE
 
     def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
         prompt = self.marked_label(item, flagged)
@@ -138,7 +142,10 @@ class PracticesScreen(StepScreen):
         text.append("\n")
         text.append(PRACTICE_GUIDE.campaign, style="")
         text.append("\n")
+        text.append(PRACTICE_GUIDE.model_or_plan, style="")
+        text.append("\n")
         text.append(PRACTICE_GUIDE.keep_three, style="bold")
+        text.append("  F1: what makes a core practice.", style="dim")
         return text
 
     def on_mount(self) -> None:

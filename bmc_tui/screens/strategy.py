@@ -18,7 +18,14 @@ from textual.widgets import ContentSwitcher, Input, Label, OptionList, Select, S
 from textual.widgets.option_list import Option
 
 from ..editing import MAX_TEXT_CHARS
-from ..guide import FOCUS_LABELS, STRATEGY_FIELDS
+from ..guide import (
+    FOCUS_LABELS,
+    SMART_INTRO,
+    SMART_NO_PERIOD,
+    SMART_PARTS,
+    SMART_PERIOD,
+    STRATEGY_FIELDS,
+)
 from ..model import BLOCK_TITLES, FOCUSES, KIND_TITLES, STRATEGY_LISTS, Goal, Item, KeyDate
 from ..text import for_display, one_line
 from ..widgets.field_input import FieldInput
@@ -50,7 +57,7 @@ SECTION_TITLES: Final = {
     "policies": "Policies",
     "budget": "Budget",
 }
-SCALARS: Final = ("start", "end", "focus", "vision", "transformation", "budget")
+SCALARS: Final = ("start", "end", "focus", "vision", "transformation", "budget", "buyers")
 PERIOD_RULES: Final = ("strategy.period-invalid", "strategy.no-period")
 
 # Wording the guide does not have.
@@ -120,6 +127,32 @@ class KeyDateForm(ItemForm):
             event.prevent_default()  # ItemForm's handler would try to store "no date"
 
 
+def smart_text(end: date | None) -> Text:
+    """What makes a goal SMART, with this strategy's end date as the time bound."""
+    text = Text(SMART_INTRO, style="bold")
+    for letter, meaning in SMART_PARTS:
+        text.append("\n• ")
+        text.append(letter, style="bold")
+        text.append(f": {meaning}")
+    text.append("\n")
+    text.append(SMART_PERIOD.format(end=end.isoformat()) if end else SMART_NO_PERIOD, style="dim")
+    return text
+
+
+class GoalForm(ItemForm):
+    """The goal's fields, and under them what makes a goal SMART."""
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static(id="goal-smart", classes="field-hint smart")
+
+    def show(self, item_id: str | None) -> None:
+        super().show(item_id)
+        editor = self.bmc.editor
+        end = editor.session.strategy.end if editor is not None else None
+        self.query_one("#goal-smart", Static).update(smart_text(end))
+
+
 class StrategyScreen(StepScreen):
     STEP = "strategy"
     CSS_PATH = "strategy.tcss"
@@ -144,7 +177,7 @@ class StrategyScreen(StepScreen):
             self.section = target
             self.focus_scalar = "budget" if target == "budget" else None
         elif target in SCALARS:
-            self.section = "budget" if target == "budget" else "period"
+            self.section = {"budget": "budget", "buyers": "markets"}.get(target, "period")
             self.focus_scalar = target
         elif target is not None and self.bmc.editor is not None:
             found = self.bmc.editor.session.find(target)
@@ -190,12 +223,17 @@ class StrategyScreen(StepScreen):
 
     def _compose_list(self, kind: str) -> ComposeResult:
         with Vertical(id=f"sec-{kind}", classes="list-section"):
+            if kind == "markets":
+                # Buyer context first: the markets (and programs, messages) rest on it.
+                buyers = STRATEGY_FIELDS["buyers"]
+                yield Label(buyers.label, classes="field-label buyers-label")
+                yield FieldInput(id="strategy-buyers", placeholder=buyers.hint)
             yield Label(STRATEGY_FIELDS[kind].hint, classes="section-hint")
             with Horizontal(classes="section-body"):
                 item_list = StrategyList(kind, id=f"list-{kind}")
                 item_list.border_title = STRATEGY_FIELDS[kind].label
                 yield item_list
-                form_class = KeyDateForm if kind == "dates" else ItemForm
+                form_class = {"dates": KeyDateForm, "goals": GoalForm}.get(kind, ItemForm)
                 yield form_class(kind, list_fields(kind), id=f"form-{kind}")
 
     def _compose_budget(self) -> ComposeResult:
@@ -226,7 +264,7 @@ class StrategyScreen(StepScreen):
     def _fill_scalars(self) -> None:
         """Put the session's values into the period and budget fields (not an edit)."""
         strategy = self.session.strategy
-        for name in ("start", "end", "vision", "transformation"):
+        for name in ("start", "end", "vision", "transformation", "buyers"):
             widget = self.query_one(f"#strategy-{name}", Input)
             value = getattr(strategy, name)
             with widget.prevent(Input.Changed):
@@ -292,6 +330,9 @@ class StrategyScreen(StepScreen):
     def _focus_section(self, scalar: str | None = None) -> None:
         """Put the cursor into the shown section: its list, or its first (or named) field."""
         if self.section in STRATEGY_LISTS:
+            if scalar == "buyers" and self.bmc.can_edit:
+                self.query_one("#strategy-buyers", Input).focus()
+                return
             self.query_one(f"#list-{self.section}", ItemList).focus()
             return
         name = scalar or ("budget" if self.section == "budget" else "start")

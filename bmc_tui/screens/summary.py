@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from ..model import BLOCK_TITLES, KIND_STEP, STEP_TITLES, Session
+from ..money import totals_rows
 from ..progress import WORK_STEPS, step_progress
 from ..rules import Finding
 from ..store import StoreError
@@ -41,6 +42,10 @@ def progress_text(session: Session) -> Text:
         text.append("█" * filled, style="green" if complete else "cyan")
         text.append("░" * (BAR_WIDTH - filled), style="dim")
         text.append(f" {done}/{total}", style="green" if complete else "dim")
+    # The monthly totals under the bars, aligned with them, once some amount is given.
+    for label, amount in totals_rows(session):
+        text.append(f"\n{label:<15}")
+        text.append(amount, style="bold")
     return text
 
 

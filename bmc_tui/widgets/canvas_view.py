@@ -19,7 +19,8 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widget import Widget
 
-from ..model import BLOCK_TITLES, Session
+from ..model import AMOUNT_KINDS, BLOCK_TITLES, Session
+from ..money import format_amount, monthly_total
 from ..text import one_line
 
 # Blocks in the order the grid below lays the cells out.
@@ -83,7 +84,13 @@ class CanvasCell(Widget):
             (item.id in flagged, one_line(item.label, None) or NO_TEXT)
             for item in session.canvas.block(self.block)
         ]
-        self.border_subtitle = str(len(self._entries)) if self._entries else ""
+        subtitle = str(len(self._entries)) if self._entries else ""
+        if self.block in AMOUNT_KINDS:
+            # Costs and revenue sit side by side along the bottom: so do their totals.
+            total = monthly_total(session.canvas.block(self.block))
+            if total is not None:
+                subtitle += f" · {format_amount(total, session.currency)} a month"
+        self.border_subtitle = subtitle
         self.refresh()
 
     def on_resize(self) -> None:

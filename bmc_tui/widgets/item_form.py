@@ -19,7 +19,9 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets._select import NoSelection
 
+from ..editing import EditError
 from ..model import LINK_SCHEMA, Item
+from ..money import format_amount
 from ..text import for_display, one_line
 from .field_input import FieldInput
 
@@ -31,7 +33,12 @@ MAX_INPUT = 10_000
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of an item form. `kind`: text, choice, tristate, bool, date, number, links."""
+    """One field of an item form.
+
+    `kind`: text, choice, tristate, bool, date, number, links; `amount` (money typed as
+    people type it, checked by the editor, its message shown under the field); `unticked`
+    (a checkbox whose tick stores False and whose empty box stores nothing: "does not pay").
+    """
 
     name: str
     label: str
@@ -122,14 +129,19 @@ class ItemForm(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for spec in self.fields:
             widget_id = f"field-{spec.name}"
-            if spec.kind == "bool":
+            if spec.kind in ("bool", "unticked"):
                 yield Checkbox(spec.label, id=widget_id)
+                if spec.hint:
+                    yield Label(spec.hint, classes="field-hint")
                 continue
             yield Label(spec.label, classes="field-label")
             if spec.kind == "text":
                 yield FieldInput(id=widget_id, placeholder=spec.hint, max_length=MAX_INPUT)
             elif spec.kind == "number":
                 yield FieldInput(id=widget_id, placeholder=spec.hint, type="number")
+            elif spec.kind == "amount":
+                yield FieldInput(id=widget_id, placeholder=spec.hint, max_length=40)
+                yield Label("", id=f"{widget_id}-error", classes="field-error")
             elif spec.kind == "date":
                 yield FieldInput(
                     id=widget_id,
@@ -147,7 +159,7 @@ class ItemForm(VerticalScroll, can_focus=False):
                 yield ChoiceSelect(_TRISTATE, id=widget_id, prompt="(not answered)")
             elif spec.kind == "links":
                 yield LinksField(spec.name, id=widget_id)
-            if spec.hint and spec.kind not in ("text", "date", "number"):
+            if spec.hint and spec.kind not in ("text", "date", "number", "amount"):
                 yield Label(spec.hint, classes="field-hint")
 
     # -- filling -------------------------------------------------------------------------
@@ -169,9 +181,13 @@ class ItemForm(VerticalScroll, can_focus=False):
             value = self._value_of(item, spec) if item is not None else None
             if isinstance(widget, Input):
                 with widget.prevent(Input.Changed):
-                    widget.value = (
-                        "" if value is None else for_display(str(value), keep_newlines=False)
-                    )
+                    if spec.kind == "amount":
+                        widget.value = "" if value is None else format_amount(value)
+                        self._amount_error(spec, "")
+                    else:
+                        widget.value = (
+                            "" if value is None else for_display(str(value), keep_newlines=False)
+                        )
                     widget.remove_class("-invalid")
             elif isinstance(widget, Select):
                 shown = _to_tristate(value) if spec.kind == "tristate" else value
@@ -179,7 +195,7 @@ class ItemForm(VerticalScroll, can_focus=False):
                     widget.value = Select.NULL if shown is None else shown
             elif isinstance(widget, Checkbox):
                 with widget.prevent(Checkbox.Changed):
-                    widget.value = bool(value)
+                    widget.value = value is False if spec.kind == "unticked" else bool(value)
             elif isinstance(widget, LinksField):
                 widget.update(self._links_text(item, spec.name))
 
@@ -241,6 +257,9 @@ class ItemForm(VerticalScroll, can_focus=False):
         if spec.kind == "text":
             self._write(spec, text)
             return
+        if spec.kind == "amount":
+            self._write_amount(spec, event.input, text)
+            return
         valid = True
         value: Any = None
         if text.strip():
@@ -267,7 +286,32 @@ class ItemForm(VerticalScroll, can_focus=False):
         spec = self._spec(event.checkbox.id)
         if spec is not None:
             event.stop()
-            self._write(spec, event.value)
+            if spec.kind == "unticked":
+                # Unticking removes the key again rather than writing `true`.
+                self._write(spec, False if event.value else None)
+            else:
+                self._write(spec, event.value)
+
+    def _amount_error(self, spec: FieldSpec, message: str) -> None:
+        label = self.query_one(f"#field-{spec.name}-error", Label)
+        label.update(message)
+        label.display = bool(message)
+
+    def _write_amount(self, spec: FieldSpec, field: Input, text: str) -> None:
+        """The editor reads the amount; what it refuses stays in the field, with why."""
+        editor = self.bmc.editor
+        if editor is None or self.item_id is None or not self.bmc.can_edit:
+            return
+        try:
+            editor.set_field(self.kind, self.item_id, spec.name, text)
+        except EditError as error:
+            field.add_class("-invalid")
+            self._amount_error(spec, f"{error} — the amount stays as it was.")
+            return
+        field.remove_class("-invalid")
+        self._amount_error(spec, "")
+        self.bmc.edited()
+        self.post_message(self.Edited(self, self.item_id, spec.name))
 
     def on_links_field_choose(self, event: LinksField.Choose) -> None:
         event.stop()

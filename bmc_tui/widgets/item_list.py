@@ -69,6 +69,15 @@ class ItemList(OptionList):
             self.item_list = item_list
             super().__init__()
 
+    class Deleted(Message):
+        """An item was deleted; `linked` holds (kind, id) of the items that linked it."""
+
+        def __init__(self, item_list: ItemList, label: str, linked: list[tuple[str, str]]) -> None:
+            self.item_list = item_list
+            self.label = label
+            self.linked = linked
+            super().__init__()
+
     class LinkRequested(Message):
         def __init__(self, item_list: ItemList, item_id: str) -> None:
             self.item_list = item_list
@@ -282,11 +291,14 @@ class ItemList(OptionList):
             detail = "These links to it will be removed too:\n" + "\n".join(names)
         detail += ("\n\n" if detail else "") + "Ctrl+Z undoes it."
 
+        label = item_label(found[1], 40)
+
         def done(confirmed: bool | None) -> None:
             if confirmed and editor is self.bmc.editor:
                 editor.delete(self.kind, item_id)
                 self.bmc.edited()
                 self.reload()
                 self.post_message(self.Changed(self))
+                self.post_message(self.Deleted(self, label, [(r.kind, r.item_id) for r in links]))
 
         self.app.push_screen(ConfirmScreen(question, detail, confirm_label="Delete"), done)

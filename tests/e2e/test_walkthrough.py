@@ -145,8 +145,20 @@ def canvas(term: Terminal) -> None:
         term.keys(key)
         term.wait_for("Nothing here yet")
         add(term, text)
-        term.keys("l")  # its one link field: the segments
+        term.keys("l")
+        if key in ("4", "5"):  # two link fields: the segments, then the channels/offers
+            term.wait_for("link to")
+            term.wait_for(CHOOSE)
+            term.keys("Enter")
         pick(term, "Space", title="segments", shows="→ Ferry commuters")
+        if key in ("4", "5"):
+            term.keys("l")
+            term.wait_for("link to")
+            term.wait_for(CHOOSE)
+            term.keys("Down", "Enter")
+            # The relationship is kept through the cart; the cup sales charge for the coffee.
+            title = "channels" if key == "4" else "propositions"
+            pick(term, "Space", title=title, shows=ADD)
     term.keys("7")
     term.wait_for("Nothing here yet")
     add(term, "Roastery")
@@ -192,6 +204,8 @@ def practices(term: Terminal) -> None:
         choose(term, 1)  # gets better over time: yes
         term.keys("Tab")
         choose(term, 1)  # builds long-term value: yes
+        term.keys("Tab")
+        choose(term, 2)  # could be done from a checklist: no
         term.keys("Tab")
         term.wait_for(CHOOSE_LINKS)
         term.keys("Enter")
@@ -342,6 +356,8 @@ def test_a_whole_session_typed_at_80x24_is_complete_and_aligned(tmp_path: Path) 
     resource = c.key_resources[0].id
     for block in (c.value_propositions, c.channels, c.customer_relationships, c.revenue_streams):
         assert block[0].linked("segments") == [segment]
+    assert c.customer_relationships[0].linked("channels") == [c.channels[0].id]
+    assert c.revenue_streams[0].linked("propositions") == [value]
     assert c.key_activities[0].linked("value_propositions") == [value]
     assert c.key_activities[0].linked("resources") == [resource]
     assert c.key_partnerships[0].linked("supplies") == [resource]
@@ -356,6 +372,7 @@ def test_a_whole_session_typed_at_80x24_is_complete_and_aligned(tmp_path: Path) 
         assert practice.kind == "practice"
         assert practice.improves is True
         assert practice.long_term_value is True
+        assert practice.checklist is False
         assert practice.kept is True
         assert practice.linked("value_propositions") == [value]
 

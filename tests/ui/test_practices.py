@@ -179,3 +179,52 @@ async def test_target_and_read_only(tmp_path: Path) -> None:
         assert len(practices(app)) == 7
     assert path.read_bytes() == before
     assert len(saved(path).practices) == 7
+
+
+async def test_the_third_question_flags_a_checklist_task(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    path = make_session(folder, step="practices")
+    app = make_app(folder, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_practice(pilot, "Answering email and WhatsApp orders every morning")
+        form = app.screen.query_one(ItemForm)
+        labels = [str(label.render()) for label in form.query(".field-label")]
+        assert any("by following a checklist" in label for label in labels)
+        choose(app, "kind", "practice")
+        choose(app, "improves", "yes")
+        choose(app, "long_term_value", "yes")
+        choose(app, "checklist", "yes")
+        await pilot.pause()
+        app.screen.query_one(PracticeList).focus()
+        await pilot.press("k")
+        item_id = practices(app)[0].id
+        await wait_for(pilot, lambda: ("practices.checklist-task", (item_id,)) in rules_of(app))
+        await wait_for(pilot, lambda: "a checklist task" in status_text(app))
+        session = await wait_saved(pilot, path, lambda s: bool(s.practices and s.practices[0].kept))
+        assert session.practices[0].checklist is True
+        assert "checklist = true" in practice_toml(path, item_id)
+        choose(app, "checklist", "no")
+        await wait_for(pilot, lambda: ("practices.checklist-task", (item_id,)) not in rules_of(app))
+        await wait_saved(pilot, path, lambda s: s.practices[0].checklist is False)
+
+
+async def test_the_candidate_list_and_the_fuller_explanations(tmp_path: Path) -> None:
+    from textual.widgets import Markdown
+
+    from bmc_tui.screens.help import HelpScreen
+
+    folder = tmp_path / "sessions"
+    path = make_session(folder, step="practices")
+    app = make_app(folder, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        items = app.screen.query_one(PracticeList)
+        assert "Candidates" in str(items.border_title)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        text = screen.help_markdown()
+        assert "## What makes a core practice" in text
+        assert "keeping them matters more than winning new ones" in text
+        assert "one or two weeks" in text
+        assert screen.query_one(Markdown)

@@ -236,3 +236,50 @@ async def test_read_only_leaves_the_file_alone(tmp_path: Path) -> None:
         assert "more" not in (session_of(app).strategy.budget or "")
         app.flush()
     assert path.read_bytes() == before
+
+
+async def test_buyer_context_comes_before_the_markets(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    path = blank_with_segment(folder)
+    app = make_app(folder, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        assert current_section(app) == "sec-markets"
+        await pilot.pause()
+        field = screen_of(app).query_one("#strategy-buyers", Input)
+        markets = screen_of(app).query_one("#list-markets", ItemList)
+        assert field.region.height and field.region.y < markets.region.y
+        await pilot.press("a", *"Commuters on the 7:40", "enter")
+        await wait_for(
+            pilot,
+            lambda: any(f.rule == "strategy.no-buyer-context" for f in app.findings),
+            what="no buyer context",
+        )
+        finding = next(f for f in app.findings if f.rule == "strategy.no-buyer-context")
+        # The summary's jump lands in the buyer field.
+        app.goto_step(finding.step, finding.target)
+        await pilot.pause()
+        buyers = screen_of(app).query_one("#strategy-buyers", Input)
+        assert current_section(app) == "sec-markets" and buyers.has_focus
+        await type_text(pilot, "They decide on the ferry, in seconds")
+        session = await wait_saved(pilot, path, lambda s: bool(s.strategy.buyers))
+        assert session.strategy.buyers == "They decide on the ferry, in seconds"
+        await wait_for(
+            pilot,
+            lambda: not any(f.rule == "strategy.no-buyer-context" for f in app.findings),
+            what="the finding to go",
+        )
+
+
+async def test_the_goal_form_explains_smart_with_the_period(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    path = make_session(folder, step="strategy", example="subscription")
+    app = make_app(folder, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        assert current_section(app) == "sec-goals"
+        await pilot.pause()
+        smart = str(screen_of(app).query_one("#goal-smart", Static).render())
+        for word in ("Specific", "Measurable", "Achievable", "Relevant", "Time-bound"):
+            assert word in smart
+        assert "by 2028-01-31, the end of the strategy period" in smart

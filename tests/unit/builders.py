@@ -11,11 +11,13 @@ from datetime import date
 from bmc_tui.codec import parse_toml
 from bmc_tui.model import (
     PRINCIPLES,
+    Amounted,
     Goal,
     Item,
     KeyDate,
     PlanItem,
     Practice,
+    Segment,
     Session,
     Social,
 )
@@ -28,6 +30,14 @@ def item(item_id: str, text: str = "", **links: list[str]) -> Item:
     return Item(id=item_id, text=text or item_id, links=dict(links))
 
 
+def segment(item_id: str, text: str = "", *, pays: bool | None = None) -> Segment:
+    return Segment(id=item_id, text=text or item_id, pays=pays)
+
+
+def amounted(item_id: str, monthly: float | None = None, **links: list[str]) -> Amounted:
+    return Amounted(id=item_id, text=item_id, links=dict(links), monthly=monthly)
+
+
 def practice(
     item_id: str,
     *,
@@ -36,6 +46,7 @@ def practice(
     long_term_value: bool | None = True,
     kept: bool = True,
     value_propositions: list[str] | None = None,
+    checklist: bool | None = None,
 ) -> Practice:
     links = {"value_propositions": value_propositions if value_propositions is not None else []}
     return Practice(
@@ -46,6 +57,7 @@ def practice(
         improves=improves,
         long_term_value=long_term_value,
         kept=kept,
+        checklist=checklist,
     )
 
 
@@ -89,20 +101,21 @@ def aligned() -> Session:
     s = Session(id="s", title="Aligned")
     s.social = Social(problem="model", ratings={key: 4 for key in PRINCIPLES})
     c = s.canvas
-    c.customer_segments = [item("cs-a", "Commuters")]
+    c.customer_segments = [segment("cs-a", "Commuters")]
     c.value_propositions = [item("vp-a", segments=["cs-a"])]
     c.channels = [item("ch-a", segments=["cs-a"])]
-    c.customer_relationships = [item("cr-a", segments=["cs-a"])]
-    c.revenue_streams = [item("rs-a", segments=["cs-a"])]
+    c.customer_relationships = [item("cr-a", segments=["cs-a"], channels=["ch-a"])]
+    c.revenue_streams = [amounted("rs-a", segments=["cs-a"], propositions=["vp-a"])]
     c.key_activities = [item("ka-a", value_propositions=["vp-a"], resources=["kr-a"])]
     c.key_resources = [item("kr-a")]
     c.key_partnerships = [item("kp-a", supplies=["kr-a"])]
-    c.cost_structure = [item("co-a", drivers=["ka-a", "kr-a"])]
+    c.cost_structure = [amounted("co-a", drivers=["ka-a", "kr-a"])]
     s.practices = [practice(f"pr-{n}", value_propositions=["vp-a"]) for n in (1, 2, 3)]
     st = s.strategy
     st.start, st.end = date(2027, 1, 1), date(2027, 6, 30)
     st.focus = "new-market"
     st.budget = "10k"
+    st.buyers = "Commuters decide on the ferry, in seconds, and pay by phone"
     st.goals = [goal("g-1")]
     st.markets = [item("m-1", segments=["cs-a"])]
     st.programs = [item("p-1", goals=["g-1"])]

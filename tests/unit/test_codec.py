@@ -30,6 +30,7 @@ from bmc_tui.model import (
     PURPOSES,
     STEPS,
     STRATEGY_LISTS,
+    Amounted,
     Canvas,
     Fitness,
     Goal,
@@ -37,6 +38,7 @@ from bmc_tui.model import (
     KeyDate,
     PlanItem,
     Practice,
+    Segment,
     Session,
     Social,
     Strategy,
@@ -226,6 +228,23 @@ def test_session_id_that_is_a_number() -> None:
         ('created = 2026-11-23T09:00:00\n', "created"),
         ('updated = 2026-11-23\n', "updated"),
         ('created = "2026-11-23T09:00:00Z"\n', "created"),
+        # format 1.1: types and the range of an amount
+        ('currency = 978\n', "currency"),
+        ('[[canvas.customer_segments]]\nid = "a"\ntext = "x"\npays = "no"\n', "canvas.customer_segments[0].pays"),  # noqa: E501
+        ('[[canvas.customer_segments]]\nid = "a"\ntext = "x"\npays = 0\n', "canvas.customer_segments[0].pays"),  # noqa: E501
+        ('[[canvas.customer_relationships]]\nid = "a"\ntext = "x"\nchannels = "ch"\n', "canvas.customer_relationships[0].channels"),  # noqa: E501
+        ('[[canvas.revenue_streams]]\nid = "a"\ntext = "x"\npropositions = [1]\n', "canvas.revenue_streams[0].propositions[0]"),  # noqa: E501
+        ('[[canvas.revenue_streams]]\nid = "a"\ntext = "x"\nmonthly = "1200"\n', "canvas.revenue_streams[0].monthly"),  # noqa: E501
+        ('[[canvas.revenue_streams]]\nid = "a"\ntext = "x"\nmonthly = true\n', "canvas.revenue_streams[0].monthly"),  # noqa: E501
+        ('[[canvas.revenue_streams]]\nid = "a"\ntext = "x"\nmonthly = -1\n', "canvas.revenue_streams[0].monthly"),  # noqa: E501
+        ('[[canvas.revenue_streams]]\nid = "a"\ntext = "x"\nmonthly = -0.01\n', "canvas.revenue_streams[0].monthly"),  # noqa: E501
+        ('[[canvas.revenue_streams]]\nid = "a"\ntext = "x"\nmonthly = nan\n', "canvas.revenue_streams[0].monthly"),  # noqa: E501
+        ('[[canvas.cost_structure]]\nid = "a"\ntext = "x"\nmonthly = inf\n', "canvas.cost_structure[0].monthly"),  # noqa: E501
+        ('[[canvas.cost_structure]]\nid = "a"\ntext = "x"\nmonthly = -inf\n', "canvas.cost_structure[0].monthly"),  # noqa: E501
+        ('[[canvas.cost_structure]]\nid = "a"\ntext = "x"\nmonthly = 1000000000001\n', "canvas.cost_structure[0].monthly"),  # noqa: E501
+        ('[[canvas.cost_structure]]\nid = "a"\ntext = "x"\nmonthly = 1e12001\n', "canvas.cost_structure[0].monthly"),  # noqa: E501
+        ('[[practices]]\nid = "p"\ntext = "x"\nchecklist = "yes"\n', "practices[0].checklist"),  # noqa: E501
+        ('[strategy]\nbuyers = ["a"]\n', "strategy.buyers"),
     ],
 )  # fmt: skip
 def test_not_readable_names_the_key(body: str, key: str) -> None:
@@ -280,6 +299,70 @@ def test_plan_budget_int_or_float() -> None:
     s = from_toml('[[plan]]\nid = "a"\ntitle = "t"\nbudget = 1500\n[[plan]]\nid = "b"\n'
                   'title = "t"\nbudget = 99.5\n')  # fmt: skip
     assert [p.budget for p in s.plan] == [1500, 99.5]
+
+
+def test_amounts_at_the_edges_of_their_range_are_read() -> None:
+    body = "".join(
+        f'[[canvas.cost_structure]]\nid = "c{n}"\ntext = "x"\nmonthly = {value}\n'
+        for n, value in enumerate(["0", "-0.0", "1000000000000", "1e12", "12.5"])
+    )
+    amounts = [c.monthly for c in from_toml(body).canvas.cost_structure]
+    assert amounts == [0, 0.0, 10**12, 1e12, 12.5]
+    assert isinstance(amounts[0], int) and isinstance(amounts[1], float)
+
+
+def test_new_keys_are_known_only_where_the_format_lists_them() -> None:
+    s = from_toml(
+        '[[canvas.key_activities]]\nid = "ka"\ntext = "x"\nmonthly = "lots"\n'
+        '[[canvas.channels]]\nid = "ch"\ntext = "x"\npays = "maybe"\n'
+        '[[canvas.channels]]\nid = "ch2"\ntext = "x"\nchannels = 3\n'
+    )
+    assert s.canvas.key_activities[0].extra == {"monthly": "lots"}
+    assert s.canvas.channels[0].extra == {"pays": "maybe"}
+    assert s.canvas.channels[1].extra == {"channels": 3}
+    assert s.canvas.key_activities[0].links == {}
+
+
+def test_the_1_1_keys_are_read() -> None:
+    s = from_toml(
+        'currency = "EUR"\n'
+        '[[canvas.customer_segments]]\nid = "cs"\ntext = "x"\npays = false\n'
+        '[[canvas.customer_relationships]]\nid = "cr"\ntext = "x"\nchannels = ["ch"]\n'
+        '[[canvas.revenue_streams]]\nid = "rs"\ntext = "x"\npropositions = ["vp"]\n'
+        "monthly = 1200\n"
+        '[[practices]]\nid = "p"\ntext = "x"\nchecklist = true\n'
+        '[strategy]\nbuyers = "Office managers, by email"\n'
+    )
+    assert s.currency == "EUR"
+    assert s.canvas.customer_segments[0].pays is False
+    assert s.canvas.customer_relationships[0].links == {"channels": ["ch"]}
+    assert s.canvas.revenue_streams[0].links == {"propositions": ["vp"]}
+    assert s.canvas.revenue_streams[0].monthly == 1200
+    assert s.practices[0].checklist is True
+    assert s.strategy.buyers == "Office managers, by email"
+
+
+NEW_KEYS = {"currency", "pays", "channels", "propositions", "monthly", "checklist", "buyers"}
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_a_1_0_file_saved_again_writes_no_1_1_keys() -> None:
+    from bmc_tui.editing import Editor
+
+    old = UNKNOWN_EVERYWHERE.encode()
+    session = parse_toml(old)
+    editor = Editor(session)
+    for kind in ("customer_segments", "revenue_streams", "cost_structure", "practices"):
+        editor.add_item(kind, "added today")
+    written = tomllib.loads(dump_toml(session))
+    assert not _keys(written) & NEW_KEYS
 
 
 def test_session_from_dict_rejects_a_non_table() -> None:
@@ -488,6 +571,7 @@ unknown_values: st.SearchStrategy[Any] = st.recursive(
     max_leaves=6,
 )
 extras = st.dictionaries(unknown_keys, unknown_values, max_size=2)
+amounts = st.integers(0, 10**12) | st.floats(0, 1e12, allow_nan=False, allow_infinity=False)
 
 
 @st.composite
@@ -507,7 +591,12 @@ def items(draw: st.DrawFn, kind: str, ids: list[str]) -> Item:
             improves=draw(opt_bools),
             long_term_value=draw(opt_bools),
             kept=draw(st.booleans()),
+            checklist=draw(opt_bools),
         )
+    if kind == "customer_segments":
+        return Segment(**base, pays=draw(opt_bools))
+    if kind in ("revenue_streams", "cost_structure"):
+        return Amounted(**base, monthly=draw(st.none() | amounts))
     if kind == "goals":
         return Goal(**base, metric=draw(opt_texts), target=draw(opt_texts))
     if kind == "dates":
@@ -542,6 +631,7 @@ def sessions(draw: st.DrawFn) -> Session:
         facilitator=draw(opt_texts),
         participants=draw(st.none() | st.lists(texts, max_size=3)),
         step=draw(st.none() | st.sampled_from(STEPS)),
+        currency=draw(opt_texts),
         social=Social(
             problem=draw(st.none() | st.sampled_from(PROBLEMS)),
             answers=draw(st.dictionaries(texts, texts, max_size=3)),
@@ -557,6 +647,7 @@ def sessions(draw: st.DrawFn) -> Session:
             transformation=draw(opt_texts),
             focus=draw(st.none() | st.sampled_from(FOCUSES)),
             budget=draw(opt_texts),
+            buyers=draw(opt_texts),
             **{name: some(name) for name in STRATEGY_LISTS},
             extra=draw(extras),
         ),

@@ -17,9 +17,11 @@ from bmc_tui.editing import (
     ID_PREFIXES,
     MAX_SLUG_CHARS,
     MAX_TEXT_CHARS,
+    EditError,
     Editor,
     LinkRef,
     UnknownName,
+    parse_amount,
 )
 from bmc_tui.model import (
     FITNESS_KEYS,
@@ -31,11 +33,13 @@ from bmc_tui.model import (
     PROBLEMS,
     PURPOSES,
     STEPS,
+    Amounted,
     Goal,
     Item,
     KeyDate,
     PlanItem,
     Practice,
+    Segment,
     Session,
 )
 from bmc_tui.rules import evaluate
@@ -46,20 +50,24 @@ from bmc_tui.rules import evaluate
 def linked_session() -> Session:
     s = Session.new("s", "Harbor Coffee")
     c = s.canvas
-    c.customer_segments = [Item("cs-a", "Commuters"), Item("cs-b", "Tourists")]
+    c.customer_segments = [Segment("cs-a", "Commuters"), Segment("cs-b", "Tourists")]
     c.value_propositions = [
         Item("vp-a", "Fast coffee", {"segments": ["cs-a", "cs-b"]}),
         Item("vp-b", "Harbor view", {"segments": ["cs-b"]}),
     ]
     c.channels = [Item("ch-a", "App", {"segments": ["cs-a"]})]
-    c.customer_relationships = [Item("cr-a", "Loyalty", {"segments": ["cs-b", "cs-a"]})]
-    c.revenue_streams = [Item("rs-a", "Cups", {"segments": ["cs-a"]})]
+    c.customer_relationships = [
+        Item("cr-a", "Loyalty", {"segments": ["cs-b", "cs-a"], "channels": ["ch-a"]})
+    ]
+    c.revenue_streams = [
+        Amounted("rs-a", "Cups", {"segments": ["cs-a"], "propositions": ["vp-a"]}, monthly=900)
+    ]
     c.key_resources = [Item("kr-a", "Cart"), Item("kr-b", "Baristas")]
     c.key_activities = [
         Item("ka-a", "Brewing", {"value_propositions": ["vp-a"], "resources": ["kr-a", "kr-b"]})
     ]
     c.key_partnerships = [Item("kp-a", "Roaster", {"supplies": ["kr-a", "ka-a"]})]
-    c.cost_structure = [Item("cost-a", "Beans", {"drivers": ["ka-a", "kr-b"]})]
+    c.cost_structure = [Amounted("cost-a", "Beans", {"drivers": ["ka-a", "kr-b"]})]
     s.practices = [
         Practice("pr-a", "Pull shots", {"value_propositions": ["vp-a", "vp-b"]}, kept=True)
     ]
@@ -201,7 +209,6 @@ def test_id_is_stable_when_the_text_changes(ed: Editor) -> None:
         ("practices", Practice),
         ("goals", Goal),
         ("dates", KeyDate),
-        ("customer_segments", Item),
         ("messages", Item),
     ],
 )
@@ -542,7 +549,8 @@ def test_links_to(ed: Editor) -> None:
 LINKED_FROM = {
     "cs-a": {"value_propositions", "channels", "customer_relationships", "revenue_streams"}
     | {"markets", "plan"},
-    "vp-a": {"key_activities", "practices"},
+    "vp-a": {"key_activities", "practices", "revenue_streams"},
+    "ch-a": {"customer_relationships"},
     "kr-b": {"key_activities", "cost_structure"},
     "kr-a": {"key_activities", "key_partnerships"},
     "ka-a": {"key_partnerships", "cost_structure"},
@@ -1163,3 +1171,79 @@ def test_random_edits_never_break_the_session_and_undo_all_restores_it(
     assert without_step(session_to_dict(editor.session)) == without_step(original)
     assert editor.session.step == step
     assert editor.session is session
+
+
+# -- format 1.1: amounts, pays, checklist, buyers, currency ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("1200", 1200),
+        ("1,200", 1200),
+        ("1 200.50", 1200.5),
+        ("  1200.5 ", 1200.5),
+        ("1,200,300.25", 1200300.25),
+        ("1\u00a0200", 1200),
+        ("0", 0),
+        (".5", 0.5),
+        ("1000000000000", 10**12),
+    ],
+)
+def test_amounts_are_typed_as_people_type_them(typed: str, stored: float) -> None:
+    assert parse_amount(typed) == stored
+    assert type(parse_amount(typed)) is type(stored)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["abc", "-3", "12,5", "1,2000", "12 34", "1e5", "nan", "inf", "1000000000001", "1.2.3", "€"],
+)
+def test_what_is_not_an_amount_says_so(typed: str) -> None:
+    with pytest.raises(EditError):
+        parse_amount(typed)
+
+
+def test_an_empty_amount_clears(ed: Editor) -> None:
+    assert parse_amount("  ") is None
+    ed.set_field("revenue_streams", "rs-a", "monthly", "")
+    assert ed.item("revenue_streams", "rs-a").monthly is None  # type: ignore[attr-defined]
+
+
+def test_set_monthly_from_text_and_refuse_bad_values(ed: Editor) -> None:
+    ed.set_field("cost_structure", "cost-a", "monthly", "1 200.50")
+    cost = ed.item("cost_structure", "cost-a")
+    assert cost.monthly == 1200.5  # type: ignore[attr-defined]
+    for bad in ("lots", -1, float("nan"), float("inf"), True, 10**12 + 1):
+        with pytest.raises(EditError):
+            ed.set_field("cost_structure", "cost-a", "monthly", bad)
+    assert cost.monthly == 1200.5  # type: ignore[attr-defined]
+    with pytest.raises(UnknownName):
+        ed.set_field("key_activities", "ka-a", "monthly", 3)
+
+
+def test_pays_checklist_buyers_and_currency(ed: Editor) -> None:
+    ed.set_field("customer_segments", "cs-b", "pays", False)
+    ed.set_field("practices", "pr-a", "checklist", True)
+    ed.set_strategy_field("buyers", "Commuters decide in seconds")
+    ed.set_session_field("currency", "EUR")
+    doc = session_to_dict(ed.session)
+    assert doc["canvas"]["customer_segments"][1]["pays"] is False
+    assert doc["practices"][0]["checklist"] is True
+    assert doc["strategy"]["buyers"] == "Commuters decide in seconds"
+    assert doc["currency"] == "EUR"
+    for _ in range(4):
+        ed.undo()
+    doc = session_to_dict(ed.session)
+    assert "pays" not in doc["canvas"]["customer_segments"][1]
+    assert "buyers" not in doc.get("strategy", {}) and "currency" not in doc
+
+
+def test_new_links_are_checked_like_every_link(ed: Editor) -> None:
+    with pytest.raises(EditError):
+        ed.set_links("customer_relationships", "cr-a", "channels", ["cs-a"])
+    with pytest.raises(EditError):
+        ed.set_links("revenue_streams", "rs-a", "propositions", ["ch-a"])
+    ed.set_links("revenue_streams", "rs-a", "propositions", ["vp-b", "vp-a"])
+    ed.delete("value_propositions", "vp-b")
+    assert ed.item("revenue_streams", "rs-a").linked("propositions") == ["vp-a"]

@@ -43,6 +43,7 @@ STRATEGY_KEYS = (
     "transformation",
     "focus",
     "budget",
+    "buyers",  # format 1.1
     "goals",
     "markets",
     "programs",
@@ -310,3 +311,35 @@ def test_examples_copy_no_sentence_from_the_seeds(
     texts = _example_texts(name)
     assert len(texts) > 100
     assert _copied(texts, seed_runs) == []
+
+
+def test_the_canvas_help_puts_the_machine_on_the_left_as_the_overview_draws_it() -> None:
+    from bmc_tui.widgets.canvas_view import LAYOUT
+
+    help_text = guide.STEP_HELP["canvas"].help
+    assert "The left side is the machine behind the promise" in help_text
+    assert "right side is the machine" not in help_text
+    # The overview's first columns are the partners and activities: the left side.
+    assert LAYOUT[:2] == ("key_partnerships", "key_activities")
+
+
+def test_one_cadence_for_the_three_practices() -> None:
+    from bmc_tui.rules import rule_by_id
+
+    assert "every day" in guide.PRACTICE_GUIDE.keep_three
+    assert "every day" in rule_by_id("practices.not-three").why
+    assert "every week" not in guide.PRACTICE_GUIDE.keep_three
+
+
+def test_focus_names_an_aim_for_the_period_not_a_plan_purpose() -> None:
+    purposes = {label.lower() for label in guide.PURPOSE_LABELS.values()}
+    for label in guide.FOCUS_LABELS.values():
+        assert label.lower() not in purposes
+        assert not label.lower().startswith(("build awareness", "launch a product"))
+    assert "not what one activity does" in guide.STRATEGY_FIELDS["focus"].hint
+
+
+def test_the_fuller_practice_explanations_are_reachable() -> None:
+    more = guide.STEP_MORE["practices"]
+    assert guide.PRACTICE_GUIDE.intro in more and guide.PRACTICE_GUIDE.practice in more
+    assert guide.PRACTICE_GUIDE.checklist.question.endswith("?")

@@ -13,7 +13,17 @@ from bmc_tui.codec import parse_toml
 from bmc_tui.model import BLOCKS, FITNESS_KEYS, LINK_SCHEMA, PRINCIPLES, Session
 from bmc_tui.rules import RULES, SEVERITIES, evaluate
 
-from .builders import aligned, found, from_toml, goal, item, plan_item, practice
+from .builders import (
+    aligned,
+    amounted,
+    found,
+    from_toml,
+    goal,
+    item,
+    plan_item,
+    practice,
+    segment,
+)
 from .test_codec import sessions
 
 SPEC = Path("/work/shared/spec/alignment-rules.md")
@@ -36,7 +46,8 @@ def _spec_rules() -> dict[str, str]:
 
 def test_rule_ids_and_severities_match_the_spec() -> None:
     spec = _spec_rules()
-    assert len(spec) == 38
+    # 38 rules of 1.0 and the six added by rules 1.1 (one more changed, same id).
+    assert len(spec) == 44
     assert {r.id: r.severity for r in RULES} == spec
     assert len(RULES) == len(spec), "a rule id is listed twice"
 
@@ -85,6 +96,8 @@ def test_links_that_accept_two_kinds(kind: str, field: str, target: str) -> None
     [
         ("value_propositions", "segments", "m-1"),
         ("key_activities", "value_propositions", "cs-a"),
+        ("customer_relationships", "channels", "cs-a"),
+        ("revenue_streams", "propositions", "ka-a"),
         ("key_activities", "resources", "ka-a"),
         ("key_partnerships", "supplies", "vp-a"),
         ("cost_structure", "drivers", "co-a"),
@@ -356,6 +369,183 @@ def test_no_revenue_cost_gap_when_both_are_empty() -> None:
     assert found(s, "canvas.revenue-cost-gap") == []
 
 
+# -- canvas, rules 1.1 -------------------------------------------------------------------
+
+
+def _two_sided() -> Session:
+    """aligned() plus a second segment, fully linked except to revenue."""
+    s = aligned()
+    s.canvas.customer_segments.append(segment("cs-b"))
+    s.strategy.markets[0].links["segments"].append("cs-b")
+    for kind in ("value_propositions", "channels", "customer_relationships"):
+        s.items_of(kind)[0].links["segments"].append("cs-b")
+    return s
+
+
+def test_segment_without_revenue_skips_a_free_side() -> None:
+    s = _two_sided()
+    assert found(s, "canvas.segment-without-revenue") == [(INFO, ("cs-b",))]
+    s.canvas.customer_segments[1].pays = False
+    assert found(s, "canvas.segment-without-revenue") == []
+    s.canvas.customer_segments[1].pays = True  # true is the same as absent
+    assert found(s, "canvas.segment-without-revenue") == [(INFO, ("cs-b",))]
+
+
+def test_segment_without_revenue_counts_only_revenue_segments_links() -> None:
+    s = _two_sided()
+    # Charging for a value proposition that serves cs-b is not a stream from cs-b.
+    s.canvas.revenue_streams[0].links["propositions"] = ["vp-a"]
+    assert found(s, "canvas.segment-without-revenue") == [(INFO, ("cs-b",))]
+
+
+def test_no_paying_segment() -> None:
+    s = _two_sided()
+    s.canvas.customer_segments[1].pays = False
+    assert found(s, "canvas.no-paying-segment") == []
+    s.canvas.customer_segments[0].pays = False
+    assert found(s, "canvas.no-paying-segment") == [(W, ())]
+
+
+def test_no_paying_segment_needs_a_segment() -> None:
+    s = aligned()
+    s.canvas.customer_segments.clear()
+    assert found(s, "canvas.no-paying-segment") == []
+
+
+def test_value_unpriced() -> None:
+    s = aligned()
+    s.canvas.revenue_streams[0].links["propositions"] = []
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-a",))]
+
+
+def test_value_unpriced_needs_a_revenue_stream() -> None:
+    s = aligned()
+    s.canvas.revenue_streams.clear()
+    assert found(s, "canvas.value-unpriced") == []
+
+
+def test_value_unpriced_dangling_propositions_is_dangling_and_otherwise_absent() -> None:
+    s = aligned()
+    s.canvas.revenue_streams[0].links["propositions"] = ["vp-gone"]
+    assert found(s, "link.dangling") == [(E, ("rs-a", "vp-gone"))]
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-a",))]
+    s.canvas.revenue_streams[0].links["propositions"] = ["cs-a"]  # wrong kind
+    assert found(s, "link.dangling") == [(E, ("rs-a", "cs-a"))]
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-a",))]
+
+
+def test_value_given_to_free_sides_only_is_not_unpriced() -> None:
+    s = _two_sided()
+    s.canvas.value_propositions.append(item("vp-free", segments=["cs-b"]))
+    s.canvas.key_activities[0].links["value_propositions"].append("vp-free")
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-free",))]
+    s.canvas.customer_segments[1].pays = False
+    assert found(s, "canvas.value-unpriced") == []
+    # One paying segment among those it serves: it must be paid for somewhere.
+    s.canvas.value_propositions[1].links["segments"] = ["cs-b", "cs-a"]
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-free",))]
+
+
+def test_value_serving_no_segment_is_unpriced() -> None:
+    s = aligned()
+    s.canvas.value_propositions.append(item("vp-b"))
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-b",))]
+    s.canvas.value_propositions[1].links["segments"] = ["cs-gone"]  # dangling: absent
+    assert found(s, "canvas.value-unpriced") == [(INFO, ("vp-b",))]
+
+
+def test_relationship_without_channel() -> None:
+    s = aligned()
+    s.canvas.customer_relationships[0].links["channels"] = []
+    assert found(s, "canvas.relationship-without-channel") == [(INFO, ("cr-a",))]
+    s.canvas.customer_relationships[0].links["channels"] = ["ch-gone"]
+    assert found(s, "canvas.relationship-without-channel") == [(INFO, ("cr-a",))]
+    assert found(s, "link.dangling") == [(E, ("cr-a", "ch-gone"))]
+
+
+def test_relationship_without_channel_also_without_any_channel() -> None:
+    s = aligned()
+    s.canvas.channels.clear()
+    s.canvas.customer_relationships[0].links["channels"] = []
+    assert found(s, "canvas.relationship-without-channel") == [(INFO, ("cr-a",))]
+
+
+def _money(revenue: list[float | None], costs: list[float | None]) -> Session:
+    s = aligned()
+    s.canvas.revenue_streams = [
+        amounted(f"rs-{n}", m, segments=["cs-a"], propositions=["vp-a"])
+        for n, m in enumerate(revenue)
+    ]
+    s.canvas.cost_structure = [
+        amounted(f"co-{n}", m, drivers=["ka-a", "kr-a"]) for n, m in enumerate(costs)
+    ]
+    return s
+
+
+def test_costs_exceed_revenue() -> None:
+    s = _money([1000, 200.5], [1200, 0.75])
+    assert found(s, "canvas.costs-exceed-revenue") == [(W, ())]
+    (finding,) = [f for f in evaluate(s) if f.rule == "canvas.costs-exceed-revenue"]
+    assert "1,200.75" in finding.message and "1,200.50" in finding.message
+
+
+def test_costs_exceed_revenue_message_names_the_currency() -> None:
+    s = _money([10], [20])
+    s.currency = "EUR"
+    (finding,) = [f for f in evaluate(s) if f.rule == "canvas.costs-exceed-revenue"]
+    assert "EUR 20" in finding.message and "EUR 10" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("revenue", "costs"),
+    [
+        ([1000], [1000]),  # equal sums do not fire
+        ([600, 400], [999.99]),
+        ([0.1, 0.2], [0.3]),  # 0.30000000000000004 rounds to 0.3
+        ([100.004], [100.001]),  # both round to 100.0
+        ([100], [None, 100]),  # an item without an amount adds nothing
+    ],
+)
+def test_costs_not_exceeding_revenue(
+    revenue: list[float | None], costs: list[float | None]
+) -> None:
+    assert found(_money(revenue, costs), "canvas.costs-exceed-revenue") == []
+
+
+def test_costs_exceed_revenue_after_rounding_to_cents() -> None:
+    assert found(_money([100.004], [100.006]), "canvas.costs-exceed-revenue") == [(W, ())]
+
+
+@pytest.mark.parametrize(
+    ("revenue", "costs"),
+    [([None], [500]), ([], [500]), ([100], [None]), ([100], [])],
+)
+def test_costs_exceed_revenue_needs_amounts_on_both_sides(
+    revenue: list[float | None], costs: list[float | None]
+) -> None:
+    assert found(_money(revenue, costs), "canvas.costs-exceed-revenue") == []
+
+
+def test_links_play_no_part_in_the_sums() -> None:
+    s = _money([100], [50, 60])
+    s.canvas.cost_structure[1].links = {}
+    s.canvas.revenue_streams[0].links = {}
+    assert found(s, "canvas.costs-exceed-revenue") == [(W, ())]
+
+
+def test_old_sessions_without_the_new_keys_keep_their_1_0_findings() -> None:
+    s = aligned()
+    for kind, fld in (("customer_relationships", "channels"), ("revenue_streams", "propositions")):
+        del s.items_of(kind)[0].links[fld]
+    s.strategy.buyers = None
+    new_rules = {
+        "canvas.value-unpriced",
+        "canvas.relationship-without-channel",
+        "strategy.no-buyer-context",
+    }
+    assert {f.rule for f in evaluate(s)} == new_rules
+
+
 # -- core practices --------------------------------------------------------------------
 
 
@@ -439,6 +629,29 @@ def test_no_value_link() -> None:
     s.practices[0].links = {}
     s.practices[1].links["value_propositions"] = ["vp-gone"]
     assert found(s, "practices.no-value-link") == [(W, ("pr-1",)), (W, ("pr-2",))]
+
+
+def test_checklist_task() -> None:
+    s = aligned()
+    s.practices[1].checklist = True
+    assert found(s, "practices.checklist-task") == [(W, ("pr-2",))]
+
+
+@pytest.mark.parametrize("checklist", [False, None])
+def test_checklist_false_or_unanswered_is_no_task(checklist: bool | None) -> None:
+    s = aligned()
+    s.practices[1].checklist = checklist
+    assert found(s, "practices.checklist-task") == []
+
+
+def test_checklist_task_only_for_kept_items_of_any_kind() -> None:
+    s = aligned()
+    s.practices.append(practice("pr-4", kept=False, checklist=True))
+    assert found(s, "practices.checklist-task") == []
+    s.practices[0].kind = "routine"
+    s.practices[0].checklist = True
+    assert found(s, "practices.checklist-task") == [(W, ("pr-1",))]
+    assert found(s, "practices.not-a-practice") == [(W, ("pr-1",))]
 
 
 # -- strategy --------------------------------------------------------------------------
@@ -553,6 +766,23 @@ def test_no_budget_needs_goals() -> None:
     s.strategy.goals = []
     s.plan = []
     assert found(s, "strategy.no-budget") == []
+
+
+@pytest.mark.parametrize("buyers", [None, "", "  \n"])
+def test_no_buyer_context(buyers: str | None) -> None:
+    s = aligned()
+    s.strategy.buyers = buyers
+    assert found(s, "strategy.no-buyer-context") == [(INFO, ())]
+
+
+def test_no_buyer_context_for_any_market_whatever_its_links_or_focus() -> None:
+    s = aligned()
+    s.strategy.buyers = None
+    s.strategy.focus = None
+    s.strategy.markets[0].links = {}
+    assert found(s, "strategy.no-buyer-context") == [(INFO, ())]
+    s.strategy.markets.clear()
+    assert found(s, "strategy.no-buyer-context") == []
 
 
 # -- plan ------------------------------------------------------------------------------
@@ -874,3 +1104,12 @@ def test_the_spec_example_gives_exactly_these_findings() -> None:
         (INFO, "canvas.segment-without-revenue", ("cs-commuters",)),
         (INFO, "strategy.no-budget", ()),
     ]
+
+
+@pytest.mark.parametrize("key", FITNESS_KEYS)
+def test_fitness_gap_message_reads_as_a_sentence(key: str) -> None:
+    s = aligned()
+    setattr(s.fitness, key, False)
+    (finding,) = [f for f in evaluate(s) if f.rule == "fitness.gap"]
+    assert finding.message.startswith("Fitness gap: ") and finding.message.endswith(".")
+    assert not re.search(r"\bno an?\b", finding.message)
