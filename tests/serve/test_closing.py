@@ -37,7 +37,14 @@ async def test_input_ending_early_logs_no_traceback(
             term.chan.close()
             await asyncio.wait_for(term.closed.wait(), 15)
     await until(lambda: not server.children(), 10, "the children to end")
-    log = (tmp_path / "serve0.log").read_text()
+    log_file = tmp_path / "serve0.log"
+    # The server logs a disconnection once the child's end has been handled: wait for it.
+    await until(
+        lambda: all(f"participant {name} disconnected" in log_file.read_text() for name in names),
+        15,
+        "every disconnection logged",
+    )
+    log = log_file.read_text()
     assert "Traceback" not in log and "BrokenPipeError" not in log, log
     assert all(log.count(f"participant {name} disconnected") == 1 for name in names)
 
