@@ -23,7 +23,7 @@ from textual.timer import Timer
 
 from .editing import Editor
 from .model import STEP_TITLES, STEPS
-from .room import Room, read_room, room_path
+from .room import Room, Summon, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Settings, load_settings, save_settings
 from .store import ConflictError, Handle, Store, StoreError
@@ -40,6 +40,12 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
+# How often a participant looks (one `stat`) for a change of the room file: a summon or a
+# spotlight reaches every screen within this plus a frame. A bare event-loop callback,
+# not a Textual timer, so an idle participant pays microseconds for it.
+ROOM_STAT = 0.25
+# A summon older than this when a participant connects was for the room as it was then.
+SUMMON_FRESH = 60.0
 FINDINGS_DELAY = 0.25
 
 
@@ -69,6 +75,8 @@ class BmcApp(App[None]):
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+n", "next_step", "Next step"),
         Binding("ctrl+o", "overview", "Canvas", tooltip="The whole canvas at a glance"),
+        Binding("f9", "vote", "Vote", tooltip="The facilitator's dot vote (or its result)"),
+        Binding("f10", "spotlight", "Spotlight", tooltip="The session in the spotlight"),
         *[
             Binding(f"f{n}", f"goto('{step}')", STEP_TITLES[step], show=False)
             for n, step in enumerate(STEPS, start=2)
@@ -104,6 +112,15 @@ class BmcApp(App[None]):
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
+        self._room_read = False
+        self._room_watch: asyncio.TimerHandle | None = None
+        # What of the room this app has already acted on, and what waits for a modal
+        # dialog to close (a participant is never pulled out of a dialog mid-answer).
+        self._summon_seen: str | None = None
+        self._spotlight_seen: tuple[str, datetime] | None = None
+        self._vote_seen: str | None = None
+        self._result_seen: str | None = None
+        self._pending: dict[str, object] = {}
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -149,6 +166,7 @@ class BmcApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._hang_up)
         self.set_interval(ROOM_POLL, self._tick)
+        self._watch_room()
         if self.config.session_path is not None:
             if not self.open_session(self.config.session_path):
                 if self.config.participant:
@@ -345,6 +363,10 @@ class BmcApp(App[None]):
         return self.editor.session.step if self.editor else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "vote":
+            return self.editor is not None and self.room.last_vote is not None
+        if action == "spotlight":
+            return self.editor is not None and self.room.spotlight is not None
         if action in ("undo", "redo", "next_step", "overview", "goto", "help"):
             if action == "help":
                 return True
@@ -414,7 +436,6 @@ class BmcApp(App[None]):
     # -- the room (facilitator's announcements and timebox) ------------------------------
 
     def _tick(self) -> None:
-        self._poll_room()
         ends = self.timebox_ends()
         if ends is not None and ends <= datetime.now(UTC) and self._timebox_noticed != ends:
             self._timebox_noticed = ends
@@ -424,22 +445,122 @@ class BmcApp(App[None]):
                 timeout=12,
             )
 
-    def _poll_room(self) -> None:
-        folder = self.handle.path.parent if self.handle else self.config.sessions_dir
-        # Every participant polls every second: a stat is enough until the file changes.
+    def _room_folder(self) -> Path:
+        return self.handle.path.parent if self.handle else self.config.sessions_dir
+
+    @property
+    def participant_id(self) -> str | None:
+        """Who this app is in the room: its session file's name (the SSH login's)."""
+        return self.handle.path.stem if self.handle else None
+
+    def _watch_room(self) -> None:
+        """Every ROOM_STAT seconds: has the room file changed, or has a dialog closed on
+        something waiting? Only then does the app do any work."""
         try:
-            st = room_path(folder).stat()
+            st = room_path(self._room_folder()).stat()
             stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
             stamp = None
-        if stamp == self._room_stamp:
-            return
-        self._room_stamp = stamp
-        room = read_room(folder)
-        if room != self.room:
-            if room.announcement and room.announcement != self.room.announcement:
+        if stamp != self._room_stamp or not self._room_read:
+            self._room_stamp = stamp
+            self.call_next(self._poll_room)
+        elif self._pending and not self._in_dialog():
+            self.call_next(self._apply_pending)
+        loop = asyncio.get_running_loop()
+        self._room_watch = loop.call_later(ROOM_STAT, self._watch_room)
+
+    def _poll_room(self) -> None:
+        first = not self._room_read
+        self._room_read = True
+        room = read_room(self._room_folder())
+        old = self.room
+        if room != old:
+            if room.announcement and room.announcement != old.announcement:
                 self.notify(room.announcement, title="From the facilitator", timeout=15)
             self.room = room
+            self.refresh_bindings()
+        self._room_changed(room, first)
+        if self._pending and not self._in_dialog():
+            self._apply_pending()
+
+    def _room_changed(self, room: Room, first: bool) -> None:
+        now = datetime.now(UTC)
+        me = self.participant_id or ""
+        summon = room.summon
+        if summon is not None and summon.id != self._summon_seen:
+            self._summon_seen = summon.id
+            stale = (now - summon.at).total_seconds() > SUMMON_FRESH
+            if summon.applies_to(me) and not (first and stale):
+                self._pending["summon"] = summon
+                where = STEP_TITLES.get(summon.step, summon.step)
+                self.notify(f"The facilitator brings you to {where}.", title="Summon", timeout=8)
+        spot = room.spotlight
+        key = (spot.session, spot.since) if spot else None
+        if key != self._spotlight_seen:
+            self._spotlight_seen = key
+            self._pending.pop("spotlight", None)
+            if spot is not None:
+                self._pending["spotlight"] = spot
+            else:
+                self._end_spotlight()
+        vote = room.last_vote
+        if vote is not None and vote.is_open(now) and vote.id != self._vote_seen:
+            self._vote_seen = vote.id
+            self._pending["vote"] = vote.id
+        if vote is not None and vote.result is not None and vote.id != self._result_seen:
+            self._result_seen = vote.id
+            self._vote_seen = vote.id
+            if not first:  # a result from before this connection is on F9, not in the way
+                self._pending["vote"] = vote.id
+
+    def _in_dialog(self) -> bool:
+        from textual.screen import ModalScreen
+
+        return isinstance(self.screen, ModalScreen)
+
+    def _apply_pending(self) -> None:
+        """Do what the room asked for, now that no dialog is open: summon first (it may
+        close a spotlight or a vote screen on its way), then the spotlight, then a vote."""
+        if self.editor is None or self._in_dialog():
+            return
+        summon = self._pending.pop("summon", None)
+        if isinstance(summon, Summon):
+            # What was typed is in the session already (every key goes to the editor);
+            # write it now, so the move cannot lose a word even if the process dies.
+            self.flush()
+            self.goto_step(summon.step)
+        if self._pending.pop("spotlight", None) is not None:
+            self.action_spotlight()
+        if self._pending.pop("vote", None) is not None:
+            self.action_vote()
+
+    def _end_spotlight(self) -> None:
+        from .screens.spotlight import SpotlightScreen
+
+        for screen in self.screen_stack[1:]:
+            if isinstance(screen, SpotlightScreen):
+                screen.ended()
+
+    def action_spotlight(self) -> None:
+        from .screens.spotlight import SpotlightScreen
+
+        spot = self.room.spotlight
+        if spot is None or self.editor is None or isinstance(self.screen, SpotlightScreen):
+            return
+        self.push_screen(SpotlightScreen(self._room_folder(), spot))
+
+    def action_vote(self) -> None:
+        from .screens.vote import VoteScreen
+
+        vote = self.room.last_vote
+        me = self.participant_id
+        if vote is None or me is None:
+            return
+        if isinstance(self.screen, VoteScreen):
+            if self.screen.vote_id == vote.id:
+                return
+            self.pop_screen()
+        self.push_screen(VoteScreen(self._room_folder(), vote.id, me))
 
     def timebox_ends(self) -> datetime | None:
         """When the current step's countdown ends: the room's timebox wins over --timebox."""
@@ -496,6 +617,8 @@ class BmcApp(App[None]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        if self._room_watch is not None:
+            self._room_watch.cancel()
         self.close_session()
 
 

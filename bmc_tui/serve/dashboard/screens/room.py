@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -12,13 +13,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ....progress import WORK_STEPS
+from ....room import EVERYONE, PERSON
 from ....text import one_line
+from ....votes import Vote
 from ....widgets.footer import KeysFooter
 from ...roster import Roster, Row
 from ..format import BAR_CELLS, ago, bar, remaining, step_title
 from .announce import AnnounceScreen
+from .gallery import GalleryScreen
 from .session import SessionScreen
+from .summon import SummonScreen
 from .timebox import TimeboxScreen
+from .vote_setup import VoteSetupScreen
+from .vote_tally import VoteTallyScreen
 
 if TYPE_CHECKING:
     from ..app import DashboardApp
@@ -41,6 +48,10 @@ class RoomScreen(Screen[None]):
         Binding("t", "timebox", "Timebox", id="timebox"),
         Binding("a", "announce", "Announce", id="announce"),
         Binding("x", "clear_timebox", "Stop timebox", id="clear-timebox"),
+        Binding("s", "summon", "Summon", id="summon"),
+        Binding("p", "spotlight", "Spotlight", id="spotlight"),
+        Binding("g", "gallery", "Gallery", id="gallery"),
+        Binding("v", "vote", "Vote", id="vote"),
     ]
 
     def __init__(self, sessions_dir: Path) -> None:
@@ -103,6 +114,11 @@ class RoomScreen(Screen[None]):
             parts.append(f"Timebox{step}: {left}")
         if room.announcement:
             parts.append(f"Announcement: {one_line(room.announcement, 120)}")
+        if room.spotlight:
+            parts.append(f"Spotlight: {room.spotlight.title} (p on it ends it)")
+        vote = room.open_vote(datetime.now(UTC))
+        if vote is not None:
+            parts.append(f"Vote open: {vote.title} (v)")
         self.query_one("#room-state", Static).update(
             Text(" · ".join(parts) or "No timebox, no announcement.")
         )
@@ -143,3 +159,45 @@ class RoomScreen(Screen[None]):
                 self.refresh_room()
 
         self.app.push_screen(AnnounceScreen(self.dashboard.room().announcement or ""), done)
+
+    def _people(self) -> list[tuple[str, str]]:
+        return [(row.title, row.session_id) for row in self.roster.rows() if not row.problem]
+
+    def action_summon(self) -> None:
+        def done(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.dashboard.summon(*result)
+                who, step = result
+                whom = "everyone" if who == EVERYONE else who.split(":", 1)[1]
+                self.notify(f"Summoned {whom} to {step_title(step)}.", timeout=4)
+
+        targets = [(title, f"{PERSON}{session_id}") for title, session_id in self._people()]
+        self.app.push_screen(SummonScreen(targets), done)
+
+    def action_spotlight(self) -> None:
+        """Spotlight the selected session; on the one in the spotlight, end it."""
+        session_id = self._selected()
+        current = self.dashboard.room().spotlight
+        if current is not None and (session_id is None or current.session == session_id):
+            self.dashboard.spotlight(None)
+            self.notify("Spotlight ended on every screen.", timeout=4)
+        elif session_id is not None:
+            self.dashboard.spotlight(session_id)
+            self.notify(f"{session_id} is in the spotlight on every screen.", timeout=4)
+        self.refresh_room()
+
+    def action_gallery(self) -> None:
+        self.app.push_screen(GalleryScreen(self.roster.sessions_dir, self._selected()))
+
+    def action_vote(self) -> None:
+        """The open vote's tally; with none open, a new vote."""
+        vote = self.dashboard.room().open_vote(datetime.now(UTC))
+        if vote is not None:
+            self.app.push_screen(VoteTallyScreen(vote.id))
+            return
+
+        def done(vote: Vote | None) -> None:
+            if vote is not None:
+                self.app.push_screen(VoteTallyScreen(vote.id))
+
+        self.app.push_screen(VoteSetupScreen(self._people(), self._selected()), done)
