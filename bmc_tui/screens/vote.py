@@ -120,7 +120,7 @@ class VoteScreen(Screen[None]):
         else:
             status.update(
                 f"Result: {sum(result.values())} dots from {vote.voters} "
-                f"{'person' if vote.voters == 1 else 'people'}. Yours are marked ●."
+                f"{'person' if vote.voters == 1 else 'people'}."
             )
         keep = options.highlighted
         options.clear_options()
@@ -130,7 +130,7 @@ class VoteScreen(Screen[None]):
                 key = vote.candidates[i].key
                 label = candidate_label(vote, i, result.get(key, 0), result=True)
                 if self.ballot.get(key):
-                    label.append("  ●" * self.ballot[key], style="green")
+                    label.append("  yours: " + "●" * self.ballot[key], style="green")
                 options.add_option(Option(label, id=key))
         else:
             for i, c in enumerate(vote.candidates):

@@ -199,6 +199,9 @@ async def test_the_vote_screen_places_dots_by_keyboard_within_the_limits(
         await wait_for(pilot, lambda: "Result: 7 dots from 3 people" in _screen_text(app))
         options = app.screen.query_one(OptionList)
         assert "Loan bikes" in str(options.get_option_at_index(0).prompt)
+        await pilot.pause()
+        keys = {binding.action for _, binding, _, _ in app.screen.active_bindings.values()}
+        assert "add" not in keys and "remove" not in keys  # the footer no longer offers them
         await pilot.press("space")  # closed: no more dots
         assert read_ballot(sessions_dir, vote, me) == {"bob/vp-0": 2, "bob/vp-1": 1}
 
