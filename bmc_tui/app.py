@@ -512,6 +512,31 @@ class BmcApp(App[None]):
             self._vote_seen = vote.id
             if not first:  # a result from before this connection is on F9, not in the way
                 self._pending["vote"] = vote.id
+        self._keep_votes(room)
+
+    def _keep_votes(self, room: Room) -> None:
+        """Copy the result of every closed vote on this session into the session file.
+
+        This app is the session's only writer, so the copy is made here (never by the
+        dashboard); a session not open when its vote closed gets it the next time it is.
+        """
+        from .votes import SESSION_KEY, session_copy
+
+        me = self.participant_id
+        if self.editor is None or not self.can_edit or me is None:
+            return
+        mine = [v for v in room.votes if v.scope == me and v.result is not None]
+        if not mine:
+            return
+        extra = self.editor.session.extra
+        kept = extra.get(SESSION_KEY, [])
+        if not isinstance(kept, list):
+            return  # that key holds something else (a hand edit): leave it alone
+        have = {entry.get("id") for entry in kept if isinstance(entry, dict)}
+        new = [session_copy(v) for v in mine if v.id not in have]
+        if new:
+            extra[SESSION_KEY] = [*kept, *new]
+            self.edited()
 
     def _in_dialog(self) -> bool:
         from textual.screen import ModalScreen

@@ -266,3 +266,81 @@ def write_ballot(folder: Path, vote: Vote, session_id: str, ballot: Mapping[str,
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# -- the copy kept in a session file -----------------------------------------------------
+
+# A vote on one session's block is also kept in that session's file, under this top-level
+# key (a key the session format does not define, so every bmc-tui keeps it as it is).
+# Only that participant's own process writes it, when it sees the result: one writer.
+SESSION_KEY = "room_votes"
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """A closed vote as kept in a session file: what exports show."""
+
+    id: str
+    block: str
+    closed_at: datetime | None
+    dots: int
+    voters: int
+    results: tuple[tuple[str, int], ...]  # (item text, dots), most dots first
+
+    @property
+    def title(self) -> str:
+        return f"Dot vote on {BLOCK_TITLES.get(self.block, self.block)}"
+
+
+def session_copy(vote: Vote) -> dict[str, object]:
+    """The result of a closed vote on one session, as a table for that session's file."""
+    counts = dict(vote.result or ())
+    doc: dict[str, object] = {
+        "id": vote.id,
+        "block": vote.block,
+        "dots": vote.dots,
+        "one_per_item": vote.one_per_item,
+        "voters": vote.voters,
+    }
+    if vote.closed_at is not None:
+        doc["closed_at"] = vote.closed_at
+    doc["results"] = [
+        {"item": c.key.split("/", 1)[1], "text": c.text, "dots": counts.get(c.key, 0)}
+        for c, _ in vote.ranked()
+    ]
+    return doc
+
+
+def session_votes(session: Session) -> list[VoteRecord]:
+    """The vote results kept in a session (tolerant: a hand-edited entry that does not fit
+    is skipped, never an error)."""
+    raw = session.extra.get(SESSION_KEY)
+    found = []
+    for entry in raw if isinstance(raw, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        vote_id, block, dots, voters = (entry.get(k) for k in ("id", "block", "dots", "voters"))
+        rows = entry.get("results")
+        if not (isinstance(vote_id, str) and block in BLOCKS and isinstance(rows, list)):
+            continue
+        results = tuple(
+            (one_line(r["text"], MAX_CANDIDATE_TEXT), r["dots"])
+            for r in rows
+            if isinstance(r, dict)
+            and isinstance(r.get("text"), str)
+            and isinstance(r.get("dots"), int)
+            and not isinstance(r.get("dots"), bool)
+            and r["dots"] >= 0
+        )
+        closed = entry.get("closed_at")
+        found.append(
+            VoteRecord(
+                one_line(vote_id, 40),
+                str(block),
+                closed if isinstance(closed, datetime) else None,
+                dots if isinstance(dots, int) and not isinstance(dots, bool) else 0,
+                voters if isinstance(voters, int) and not isinstance(voters, bool) else 0,
+                results,
+            )
+        )
+    return found

@@ -221,3 +221,52 @@ async def test_a_reconnect_keeps_the_dots_and_one_per_item_holds(sessions_dir: P
         await wait_for(pilot, lambda: "Your dots left: 1 of 3" in _screen_text(again), what="vote")
         await pilot.press("down", "down", "space", "space")
         assert read_ballot(sessions_dir, vote, me) == {f"bob/vp-{i}": 1 for i in range(3)}
+
+
+async def test_a_closed_vote_on_my_session_is_kept_in_my_file_and_in_its_exports(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.export.markdown import render_markdown
+
+    path = make_session(sessions_dir, step="social")
+    me = path.stem
+    candidates = (
+        Candidate(f"{me}/vp-1", "Fast fixes", me, "Me"),
+        Candidate(f"{me}/vp-2", "Loan bikes", me, "Me"),
+    )
+    vote = new_vote(
+        "v9",
+        "value_propositions",
+        candidates,
+        scope=me,
+        scope_title="Me",
+        dots=3,
+        one_per_item=False,
+        opened_at=_now() - timedelta(minutes=5),
+        closes_at=None,
+    )
+    closed = replace(
+        vote, closed_at=_now(), result=((f"{me}/vp-1", 1), (f"{me}/vp-2", 4)), voters=2
+    )
+    others = replace(closed, id="v8", scope="someone-else")
+    write_room(sessions_dir, Room(votes=(others, closed)))
+    # Not connected when it closed: the copy is made when the session is next opened.
+    app = make_app(sessions_dir, path, participant=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "room_votes" in path.read_text(), what="the copy")
+        await pilot.pause(0.5)
+    session = saved(path)
+    kept = session.extra["room_votes"]
+    assert [v["id"] for v in kept] == ["v9"]  # only the vote on this session
+    assert [(r["text"], r["dots"]) for r in kept[0]["results"]] == [
+        ("Loan bikes", 4),
+        ("Fast fixes", 1),
+    ]
+    report = render_markdown(session)
+    assert "## Dot votes" in report
+    assert "| 4 | Loan bikes |" in report
+    # Opening again adds nothing twice.
+    again = make_app(sessions_dir, path, participant=True)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.6)
+    assert len(saved(path).extra["room_votes"]) == 1
