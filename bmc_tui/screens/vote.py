@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..report import plural
 from ..text import one_line
 from ..votes import Vote, add_dot, dots_used, read_ballot, remove_dot, write_ballot
 from ..widgets.footer import KeysFooter
@@ -119,7 +120,7 @@ class VoteScreen(Screen[None]):
             status.update("The vote is closed; the count follows in a moment.")
         else:
             status.update(
-                f"Result: {sum(result.values())} dots from {vote.voters} "
+                f"Result: {plural(sum(result.values()), 'dot')} from {vote.voters} "
                 f"{'person' if vote.voters == 1 else 'people'}."
             )
         keep = options.highlighted

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from ....report import plural
 from ....text import one_line
 from ....votes import Vote
 from ....widgets.footer import KeysFooter
@@ -89,14 +90,14 @@ class VoteTallyScreen(Screen[None]):
         if vote.result is not None:
             counts = dict(vote.result)
             status.update(
-                f"Closed: {sum(counts.values())} dots from {vote.voters} "
+                f"Closed: {plural(sum(counts.values()), 'dot')} from {vote.voters} "
                 f"{'person' if vote.voters == 1 else 'people'}. Every screen shows this result."
             )
         else:
             counts, voters = self.dashboard.tally(vote)
             left = remaining(vote.closes_at)
             status.update(
-                f"Open: {sum(counts.values())} dots from {voters} so far"
+                f"Open: {plural(sum(counts.values()), 'dot')} from {voters} so far"
                 + (f" · {left}" if left else " · c closes it")
             )
         self.query_one("#tally", Static).update(render_tally(vote, counts))
