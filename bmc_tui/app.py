@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from .editing import Editor
+from .filewatch import FileWatch
 from .model import STEP_TITLES, STEPS
 from .room import Room, Summon, read_room, room_path
 from .rules import Finding, evaluate
@@ -39,11 +40,11 @@ if TYPE_CHECKING:
 # loses at most the last second (a hang-up saves everything).
 AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
+# A participant is woken when the room file is replaced (inotify, see filewatch.py), so a
+# summon or a spotlight reaches every screen at once and an idle app never looks for one.
+# Every ROOM_POLL seconds it also `stat`s the file: the fallback where inotify is missing,
+# and the moment a move that waited for a dialog to close is made.
 ROOM_POLL = 1.0
-# How often a participant looks (one `stat`) for a change of the room file: a summon or a
-# spotlight reaches every screen within this plus a frame. A bare event-loop callback,
-# not a Textual timer, so an idle participant pays microseconds for it.
-ROOM_STAT = 0.25
 # A summon older than this when a participant connects was for the room as it was then.
 SUMMON_FRESH = 60.0
 FINDINGS_DELAY = 0.25
@@ -113,7 +114,7 @@ class BmcApp(App[None]):
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
         self._room_read = False
-        self._room_watch: asyncio.TimerHandle | None = None
+        self._room_watch: FileWatch | None = None
         # What of the room this app has already acted on, and what waits for a modal
         # dialog to close (a participant is never pulled out of a dialog mid-answer).
         self._summon_seen: str | None = None
@@ -166,7 +167,11 @@ class BmcApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._hang_up)
         self.set_interval(ROOM_POLL, self._tick)
-        self._watch_room()
+        self._room_watch = FileWatch.open()
+        if self._room_watch is not None:
+            asyncio.get_running_loop().add_reader(self._room_watch.fileno(), self._room_event)
+        # After the session opens (below): the first read of the room knows who this is.
+        self.call_next(self._poll_room)
         if self.config.session_path is not None:
             if not self.open_session(self.config.session_path):
                 if self.config.participant:
@@ -436,6 +441,7 @@ class BmcApp(App[None]):
     # -- the room (facilitator's announcements and timebox) ------------------------------
 
     def _tick(self) -> None:
+        self._watch_room()
         ends = self.timebox_ends()
         if ends is not None and ends <= datetime.now(UTC) and self._timebox_noticed != ends:
             self._timebox_noticed = ends
@@ -454,24 +460,37 @@ class BmcApp(App[None]):
         return self.handle.path.stem if self.handle else None
 
     def _watch_room(self) -> None:
-        """Every ROOM_STAT seconds: has the room file changed, or has a dialog closed on
-        something waiting? Only then does the app do any work."""
+        """Once a second: has the room file changed unseen (no inotify), or has a dialog
+        closed on something waiting? Only then does the app do any work."""
         try:
             st = room_path(self._room_folder()).stat()
             stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
             stamp = None
-        if stamp != self._room_stamp or not self._room_read:
-            self._room_stamp = stamp
-            self.call_next(self._poll_room)
+        if stamp != self._room_stamp:
+            self._poll_room()
         elif self._pending and not self._in_dialog():
-            self.call_next(self._apply_pending)
-        loop = asyncio.get_running_loop()
-        self._room_watch = loop.call_later(ROOM_STAT, self._watch_room)
+            self._apply_pending()
+
+    def _room_event(self) -> None:
+        """The room file was rewritten or replaced (an inotify wake-up)."""
+        if self._room_watch is not None:
+            self._room_watch.drain()
+        self.call_next(self._poll_room)
 
     def _poll_room(self) -> None:
         first = not self._room_read
         self._room_read = True
+        path = room_path(self._room_folder())
+        if self._room_watch is not None:
+            # Watch the file as it is now (a replace makes a new one) before reading it, so
+            # a change made while this reads still wakes the app.
+            self._room_watch.arm(path)
+        try:
+            st = path.stat()
+            self._room_stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            self._room_stamp = None
         room = read_room(self._room_folder())
         old = self.room
         if room != old:
@@ -643,7 +662,10 @@ class BmcApp(App[None]):
 
     def on_unmount(self) -> None:
         if self._room_watch is not None:
-            self._room_watch.cancel()
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_reader(self._room_watch.fileno())
+            self._room_watch.close()
+            self._room_watch = None
         self.close_session()
 
 
