@@ -167,6 +167,10 @@ async def test_a_vote_is_opened_tallied_live_and_closed_into_the_room_file(
             "cy/vp-1": 1,
         }
         await until(lambda: "Closed: 7 dots from 3 people" in _text(app, "#tally-status"), 3)
+        await pilot.press("escape")
+        await until(
+            lambda: "most dots: Second idea (3)" in _text(app, "#room-state"), 3, "the room line"
+        )
 
 
 async def test_a_vote_with_a_closing_time_closes_itself_even_after_a_restart(

@@ -117,8 +117,12 @@ class RoomScreen(Screen[None]):
         if room.spotlight:
             parts.append(f"Spotlight: {room.spotlight.title} (p on it ends it)")
         vote = room.open_vote(datetime.now(UTC))
+        last = room.last_vote
         if vote is not None:
             parts.append(f"Vote open: {vote.title} (v)")
+        elif last is not None and last.result is not None and last.ranked():
+            top, dots = last.ranked()[0]
+            parts.append(f"Last vote: {last.title}, most dots: {one_line(top.text, 40)} ({dots})")
         self.query_one("#room-state", Static).update(
             Text(" · ".join(parts) or "No timebox, no announcement.")
         )
