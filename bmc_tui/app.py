@@ -33,6 +33,7 @@ from .themes import register_themes
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from textual.await_complete import AwaitComplete
     from textual.driver import Driver
 
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
@@ -556,6 +557,13 @@ class BmcApp(App[None]):
         if new:
             extra[SESSION_KEY] = [*kept, *new]
             self.edited()
+
+    def pop_screen(self) -> AwaitComplete:
+        # A dialog closing is when a summon, spotlight or vote that waited for it happens.
+        done = super().pop_screen()
+        if self._pending:
+            self.call_later(self._apply_pending)
+        return done
 
     def _in_dialog(self) -> bool:
         from textual.screen import ModalScreen

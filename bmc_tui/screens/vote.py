@@ -159,7 +159,8 @@ class VoteScreen(Screen[None]):
             return
         try:
             write_ballot(self.folder, vote, self.session_id, ballot)
-        except OSError as error:
+        except (OSError, ValueError) as error:
+            # ValueError: a session whose file name is no room name (opened outside `serve`).
             self.notify(f"Your dot was not recorded: {error}", severity="error", timeout=8)
             return
         self.ballot = ballot
