@@ -48,6 +48,7 @@ AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
 # A summon older than this when a participant connects was for the room as it was then.
 SUMMON_FRESH = 60.0
+NOTICE_SECONDS = 12.0
 FINDINGS_DELAY = 0.25
 
 
@@ -96,6 +97,8 @@ class BmcApp(App[None]):
     room: var[Room] = var(Room, init=False)
     save_error: var[str | None] = var(None, init=False)
     """Why the last save failed (None when it worked): the banner shows it."""
+    notice: var[str | None] = var(None, init=False)
+    """A one-line notice from the room (a summon) for the banner, for NOTICE_SECONDS."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
@@ -123,6 +126,7 @@ class BmcApp(App[None]):
         self._vote_seen: str | None = None
         self._result_seen: str | None = None
         self._pending: dict[str, object] = {}
+        self._notice_timer: Timer | None = None
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -513,7 +517,11 @@ class BmcApp(App[None]):
             if summon.applies_to(me) and not (first and stale):
                 self._pending["summon"] = summon
                 where = STEP_TITLES.get(summon.step, summon.step)
-                self.notify(f"The facilitator brings you to {where}.", title="Summon", timeout=8)
+                text = f"The facilitator brings you to {where}."
+                if self._in_dialog():
+                    # The banner is behind the dialog: say it on top, the move follows.
+                    self.notify(text, title="Summon", timeout=8)
+                self.show_notice(text)
         spot = room.spotlight
         key = (spot.session, spot.since) if spot else None
         if key != self._spotlight_seen:
@@ -564,6 +572,21 @@ class BmcApp(App[None]):
         if self._pending:
             self.call_later(self._apply_pending)
         return done
+
+    def show_notice(self, text: str) -> None:
+        """One line in the banner of every step screen, gone after NOTICE_SECONDS.
+
+        The banner, not a toast: the screen a summon moves to composes its banner anyway,
+        while a toast is one more widget to lay out for thirty people at the same moment.
+        """
+        self.notice = text
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+        self._notice_timer = self.set_timer(NOTICE_SECONDS, self._clear_notice)
+
+    def _clear_notice(self) -> None:
+        self._notice_timer = None
+        self.notice = None
 
     def _in_dialog(self) -> bool:
         from textual.screen import ModalScreen

@@ -59,6 +59,11 @@ async def test_summon_moves_the_participant_and_keeps_what_was_typed(sessions_di
         assert "Ferry commuters" not in path.read_text()
         _summon(sessions_dir, "strategy")
         await wait_for(pilot, lambda: _shows(app, StrategyScreen), what="the move")
+        await wait_for(
+            pilot,
+            lambda: "The facilitator brings you to Strategy." in _screen_text(app),
+            what="the notice in the banner",
+        )
         # Saved before the move, not 30 s later.
         assert [s.text for s in saved(path).canvas.customer_segments] == ["Ferry commuters"]
         # Free to move on afterwards; the same summon does not pull them back.
