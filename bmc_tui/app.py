@@ -43,8 +43,7 @@ AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
 # A participant is woken when the room file is replaced (inotify, see filewatch.py), so a
 # summon or a spotlight reaches every screen at once and an idle app never looks for one.
-# Every ROOM_POLL seconds it also `stat`s the file: the fallback where inotify is missing,
-# and the moment a move that waited for a dialog to close is made.
+# Every ROOM_POLL seconds it also `stat`s the file: the fallback where inotify is missing.
 ROOM_POLL = 1.0
 # A summon older than this when a participant connects was for the room as it was then.
 SUMMON_FRESH = 60.0
@@ -465,8 +464,8 @@ class BmcApp(App[None]):
         return self.handle.path.stem if self.handle else None
 
     def _watch_room(self) -> None:
-        """Once a second: has the room file changed unseen (no inotify), or has a dialog
-        closed on something waiting? Only then does the app do any work."""
+        """Once a second: has the room file changed unseen (no inotify), or is something
+        still waiting that can happen now? Only then does the app do any work."""
         try:
             st = room_path(self._room_folder()).stat()
             stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
