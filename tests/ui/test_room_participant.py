@@ -3,6 +3,7 @@ as the dashboard writes it (the dashboard's own tests drive its keys)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -231,6 +232,7 @@ async def test_a_reconnect_keeps_the_dots_and_one_per_item_holds(sessions_dir: P
 async def test_a_closed_vote_on_my_session_is_kept_in_my_file_and_in_its_exports(
     sessions_dir: Path,
 ) -> None:
+    from bmc_tui.export import render
     from bmc_tui.export.markdown import render_markdown
 
     path = make_session(sessions_dir, step="social")
@@ -270,6 +272,9 @@ async def test_a_closed_vote_on_my_session_is_kept_in_my_file_and_in_its_exports
     report = render_markdown(session)
     assert "## Dot votes" in report
     assert "| 4 | Loan bikes |" in report
+    page = render(session, "html")
+    assert "Dot votes" in page and "<td>Loan bikes</td>" in page
+    assert json.loads(render(session, "json"))["room_votes"][0]["results"][0]["dots"] == 4
     # Opening again adds nothing twice.
     again = make_app(sessions_dir, path, participant=True)
     async with again.run_test(size=(120, 40)) as pilot:
