@@ -1,86 +1,231 @@
-"""The room report of 50 sessions against 50 single exports, in one process.
+"""The room over real SSH (asyncssh clients, the real `bmc-tui serve` on loopback): how fast
+a summon moves thirty connected participants, and how fast the facilitator's gallery pages
+compared with a participant changing step on the same server in the same run.
 
-Both sides read the same 50 files from disk and render HTML (the printable page): the
-baseline is `bmc-tui export SESSION --format html` for each session in turn, the room
-report is `bmc-tui export --room DIR --format html`. Timed in this process (everything
-already imported), interleaved, so the ratio is what the room report adds or saves.
+- Summon: thirty participants connected (ten at a time), each on the social step. The bench
+  writes the summon into the room file exactly as the dashboard does (`write_room`), then
+  times, per participant, until the canvas's first question is in what their terminal got.
+  Three summons (canvas, social, canvas); the budget is on the slowest participant of all.
+- Gallery: the facilitator (a 100×30 terminal) opens the gallery (g) and presses n or p; each
+  press is timed until the next session's id is on screen. The baseline: one participant
+  presses F3/F2 (canvas/social) and is timed until that step's first question is on screen.
+  The two alternate, one of each per round.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import re
+import selectors
+import subprocess
 import time
-from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from .common import Row, interleaved, interleaved_row, temp_dir
-from .files import make_files
+import asyncssh
 
-SESSIONS = 50
+from .common import Row, bmc_tui_binary, clean_env, median, p95, ratio_row, temp_dir
+from .serve import Term, _tree_cpu
+
+PEOPLE = 30
+CANVAS = b"Who do you create value for?"
+SOCIAL = b"Opening question"
+BOSS = "bench-boss-code"
 
 
-def _timed(work: Callable[[], object]) -> Callable[[], float]:
-    def run() -> float:
-        t0 = time.perf_counter()
-        work()
-        return time.perf_counter() - t0
+def start_server(sessions: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    command = [bmc_tui_binary(), "serve", "--open", "--host", "127.0.0.1", "--port", "0"]
+    command += ["--sessions-dir", str(sessions), "--max-participants", "60"]
+    command += ["--facilitator-passcode", BOSS]
+    with log.open("wb") as err:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=clean_env())
+    assert proc.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
+    banner = b""
+    deadline = time.monotonic() + 30
+    while b"Ctrl+C" not in banner:
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError(f"serve did not start: {banner!r} {log.read_text()}")
+        if selector.select(timeout=0.2):
+            banner += os.read(proc.stdout.fileno(), 4096)
+    match = re.search(rb"127\.0\.0\.1:(\d+)", banner)
+    assert match, banner
+    return proc, int(match.group(1))
 
-    return run
+
+def make_sessions(sessions: Path, names: list[str]) -> None:
+    """Each participant's session, from the platform example, on the social step."""
+    from bmc_tui.examples import load_example
+    from bmc_tui.store import Store
+
+    store = Store(sessions)
+    template = load_example("platform")
+    for name in names:
+        handle = store.create(name, name, template=template)
+        handle.session.step = "social"
+        store.save(handle)
+        store.close(handle)
+
+
+class Person:
+    def __init__(self, port: int, name: str, password: str | None = None) -> None:
+        self.port, self.name, self.password = port, name, password
+        self.conn: Any = None
+        self.term: Term | None = None
+
+    async def connect(self, ready: bytes) -> None:
+        self.conn = await asyncssh.connect(
+            "127.0.0.1",
+            self.port,
+            username=self.name,
+            password=self.password,
+            known_hosts=None,
+            client_keys=None,
+            agent_path=None,
+            connect_timeout=30,
+        )
+        _, self.term = await self.conn.create_session(
+            Term, term_type="xterm-256color", term_size=(100, 30), encoding=None
+        )
+        await self.term.wait_for(ready, 0, 60)
+
+    async def press(self, key: bytes, needle: bytes, timeout: float = 10.0) -> float:
+        """Seconds from sending `key` to `needle` in the output that follows it."""
+        assert self.term is not None
+        since = len(self.term.output)
+        start = time.perf_counter()
+        self.term.chan.write(key)
+        return await self.term.wait_for(needle, since, timeout) - start
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.conn.wait_closed(), 5)
+
+
+async def _summon(
+    sessions: Path,
+    people: list[Person],
+    step: str,
+    needle: bytes,
+    cpu: list[float],
+    server: int,
+    target: str = "all",
+) -> list[float]:
+    from bmc_tui.room import Summon, fresh_id, read_room, write_room
+
+    offsets = [len(p.term.output) for p in people if p.term is not None]
+    room = read_room(sessions)
+    now = datetime.now(UTC)
+    summon = Summon(fresh_id(now, [room.summon.id] if room.summon else []), step, target, now)
+    tree0, own0 = _tree_cpu(server), time.process_time()
+    start = time.perf_counter()
+    write_room(sessions, replace(room, summon=summon))
+    ends = await asyncio.gather(
+        *(
+            p.term.wait_for(needle, since, 10)
+            for p, since in zip(people, offsets, strict=True)
+            if p.term
+        )
+    )
+    # What the move cost (the apps, the SSH server, and these clients): over the cores,
+    # the shortest the slowest participant's wait can be.
+    cpu.append(_tree_cpu(server) - tree0 + time.process_time() - own0)
+    return [end - start for end in ends]
+
+
+async def _bench(port: int, server: int, sessions: Path, quick: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    people = [Person(port, f"r{n:03d}") for n in range(PEOPLE)]
+    for start in range(0, PEOPLE, 10):
+        await asyncio.gather(*(p.connect(SOCIAL) for p in people[start : start + 10]))
+    await asyncio.sleep(3.0)  # let every first screen settle
+    # One participant alone first: the summon's own delay (the room-file look-up, then one
+    # step change), without 29 others changing step on the same cores.
+    cpu: list[float] = []
+    alone = []
+    for step, needle in (("canvas", CANVAS), ("social", SOCIAL)) * 2:
+        alone += await _summon(sessions, people[:1], step, needle, [], server, "person:r000")
+        await asyncio.sleep(1.0)
+    rounds = []
+    for step, needle in (("canvas", CANVAS), ("social", SOCIAL), ("canvas", CANVAS)):
+        rounds.append(await _summon(sessions, people, step, needle, cpu, server))
+        await asyncio.sleep(2.0)
+    out["summon"], out["summon_cpu"], out["summon_alone"] = rounds, cpu, alone
+    # The gallery against a participant's own step change, alternating.
+    boss = Person(port, "facilitator", BOSS)
+    await boss.connect(b"connected")
+    await asyncio.sleep(1.0)
+    await boss.press(b"g", b"(r000)")
+    await asyncio.sleep(0.5)
+    walker = people[0]
+    gallery, steps = [], []
+    index = 0
+    for n in range(10 if quick else 25):
+        forward = n % 4 != 3
+        index = (index + (1 if forward else -1)) % PEOPLE
+        gallery.append(await boss.press(b"n" if forward else b"p", f"(r{index:03d})".encode()))
+        await asyncio.sleep(0.3)
+        key, needle = (b"\x1bOR", CANVAS) if n % 2 == 0 else (b"\x1bOQ", SOCIAL)  # F3 / F2
+        steps.append(await walker.press(key, needle))
+        await asyncio.sleep(0.3)
+    out["gallery"], out["step"] = gallery, steps
+    await boss.close()
+    for p in people:
+        await p.close()
+    return out
 
 
 def run(quick: bool = False) -> list[Row]:
-    from bmc_tui.export import render
-    from bmc_tui.export.room import read_room_report, render_room
-    from bmc_tui.store import load_session
-
-    rows: list[Row] = []
     with temp_dir("room") as folder:
         sessions = folder / "sessions"
-        sessions.mkdir()
-        paths: list[Path] = make_files(sessions, SESSIONS)
-        sizes: dict[str, int] = {}
-
-        def singles(fmt: str) -> None:
-            sizes[f"singles-{fmt}"] = sum(
-                len(render(load_session(p, allow_newer=True), fmt)) for p in paths
-            )
-
-        def room(fmt: str) -> None:
-            sizes[f"room-{fmt}"] = len(render_room(read_room_report(sessions), fmt))
-
-        samples = interleaved(
-            {
-                "room-html": _timed(lambda: room("html")),
-                "singles-html": _timed(lambda: singles("html")),
-                "room-md": _timed(lambda: room("md")),
-                "singles-md": _timed(lambda: singles("md")),
-            },
-            3 if quick else 7,
-        )
-    data = {k: [round(v, 4) for v in s] for k, s in samples.items()}
-    data["output_chars"] = sizes
-    rows.append(
-        interleaved_row(
-            "room report",
-            f"export --room of {SESSIONS} sessions (html) vs {SESSIONS} single html exports",
-            samples,
-            "room-html",
-            "singles-html",
-            1.5,
-            unit="s",
-            baseline_name=f"{SESSIONS} exports",
-            data=data,
-        )
-    )
-    rows.append(
-        interleaved_row(
-            "room report",
-            f"the same in Markdown (md) vs {SESSIONS} single md exports",
-            samples,
-            "room-md",
-            "singles-md",
+        make_sessions(sessions, [f"r{n:03d}" for n in range(PEOPLE)])
+        proc, port = start_server(sessions, folder / "serve.log")
+        try:
+            out = asyncio.run(_bench(port, proc.pid, sessions, quick))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    cores = os.cpu_count() or 0
+    every = [x for r in out["summon"] for x in r]
+    worst = max(every)
+    rows = [
+        Row(
+            "room",
+            f"summon of {PEOPLE} connected participants: slowest moved ({cores} cores)",
+            f"max {worst:.2f} s",
+            f"median {median(every):.2f} s; per summon max "
+            + ", ".join(f"{max(r):.2f}" for r in out["summon"])
+            + f"; alone {max(out['summon_alone']):.2f} s; CPU per summon "
+            + f"{median(out['summon_cpu']):.2f} s (server tree + clients)",
             None,
-            unit="s",
-            baseline_name=f"{SESSIONS} exports",
-        )
-    )
+            "≤ 1 s",
+            worst <= 1.0,
+            {"samples": out["summon"], "cpu": out["summon_cpu"], "alone": out["summon_alone"]},
+        ),
+        ratio_row(
+            "room",
+            f"gallery next/previous ({PEOPLE} sessions) vs a participant's step change",
+            median(out["gallery"]),
+            median(out["step"]),
+            2.0,
+            baseline_name="step change",
+            data={
+                "gallery": out["gallery"],
+                "step": out["step"],
+                "p95_gallery_ms": round(p95(out["gallery"]) * 1000, 1),
+                "p95_step_ms": round(p95(out["step"]) * 1000, 1),
+            },
+        ),
+    ]
     return rows

@@ -18,7 +18,7 @@ from typing import Any
 
 from .common import RESULTS, Row, write_json
 
-SUITES = ("cold_start", "keystrokes", "files", "room", "serve")
+SUITES = ("cold_start", "keystrokes", "files", "room_report", "serve", "room")
 
 
 def machine() -> dict[str, Any]:
@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
                 from . import files
 
                 got = files.run(args.quick)
+            elif suite == "room_report":
+                from . import room_report
+
+                got = room_report.run(args.quick)
             elif suite == "room":
                 from . import room
 

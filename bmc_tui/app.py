@@ -23,8 +23,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from .editing import Editor
+from .filewatch import FileWatch
 from .model import STEP_TITLES, STEPS
-from .room import Room, read_room, room_path
+from .room import Room, Summon, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Place, Settings, load_place, load_settings, save_place, save_settings
 from .store import ConflictError, Handle, Store, StoreError
@@ -34,6 +35,7 @@ from .themes import register_themes
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from textual.await_complete import AwaitComplete
     from textual.driver import Driver
     from textual.notifications import SeverityLevel
 
@@ -49,7 +51,13 @@ SAVE_PROMISE = 1.0
 # own, waiting longer each time up to RETRY_MAX, so space freed while nobody types is used.
 RETRY_FIRST = 0.5
 RETRY_MAX = 4.0
+# A participant is woken when the room file is replaced (inotify, see filewatch.py), so a
+# summon or a spotlight reaches every screen at once and an idle app never looks for one.
+# Every ROOM_POLL seconds it also `stat`s the file: the fallback where inotify is missing.
 ROOM_POLL = 1.0
+# A summon older than this when a participant connects was for the room as it was then.
+SUMMON_FRESH = 60.0
+NOTICE_SECONDS = 12.0
 FINDINGS_DELAY = 0.25
 
 
@@ -83,6 +91,8 @@ class BmcApp(App[None]):
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+n", "next_step", "Next step"),
         Binding("ctrl+o", "overview", "Canvas", tooltip="The whole canvas at a glance"),
+        Binding("f9", "vote", "Vote", tooltip="The facilitator's dot vote (or its result)"),
+        Binding("f10", "spotlight", "Spotlight", tooltip="The session in the spotlight"),
         *[
             Binding(f"f{n}", f"goto('{step}')", STEP_TITLES[step], show=False)
             for n, step in enumerate(STEPS, start=2)
@@ -100,6 +110,8 @@ class BmcApp(App[None]):
     room: var[Room] = var(Room, init=False)
     save_error: var[str | None] = var(None, init=False)
     """Why the last save failed (None when it worked): the banner shows it."""
+    notice: var[str | None] = var(None, init=False)
+    """A one-line notice from the room (a summon) for the banner, for NOTICE_SECONDS."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
@@ -120,6 +132,16 @@ class BmcApp(App[None]):
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
         self._place_kept: tuple[Path, Place] | None = None
+        self._room_read = False
+        self._room_watch: FileWatch | None = None
+        # What of the room this app has already acted on, and what waits for a modal
+        # dialog to close (a participant is never pulled out of a dialog mid-answer).
+        self._summon_seen: str | None = None
+        self._spotlight_seen: tuple[str, datetime] | None = None
+        self._vote_seen: str | None = None
+        self._result_seen: str | None = None
+        self._pending: dict[str, object] = {}
+        self._notice_timer: Timer | None = None
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -176,6 +198,11 @@ class BmcApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._hang_up)
         self.set_interval(ROOM_POLL, self._tick)
+        self._room_watch = FileWatch.open()
+        if self._room_watch is not None:
+            asyncio.get_running_loop().add_reader(self._room_watch.fileno(), self._room_event)
+        # After the session opens (below): the first read of the room knows who this is.
+        self.call_next(self._poll_room)
         if self.config.session_path is not None:
             if not self.open_session(self.config.session_path):
                 if self.config.participant:
@@ -497,6 +524,10 @@ class BmcApp(App[None]):
         return self.editor.session.step if self.editor else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "vote":
+            return self.editor is not None and self.room.last_vote is not None
+        if action == "spotlight":
+            return self.editor is not None and self.room.spotlight is not None
         if action in ("undo", "redo", "next_step", "overview", "goto", "help"):
             if action == "help":
                 return True
@@ -569,7 +600,7 @@ class BmcApp(App[None]):
     # -- the room (facilitator's announcements and timebox) ------------------------------
 
     def _tick(self) -> None:
-        self._poll_room()
+        self._watch_room()
         self._remember_place()
         ends = self.timebox_ends()
         if ends is not None and ends <= datetime.now(UTC) and self._timebox_noticed != ends:
@@ -580,22 +611,186 @@ class BmcApp(App[None]):
                 timeout=12,
             )
 
-    def _poll_room(self) -> None:
-        folder = self.handle.path.parent if self.handle else self.config.sessions_dir
-        # Every participant polls every second: a stat is enough until the file changes.
+    def _room_folder(self) -> Path:
+        return self.handle.path.parent if self.handle else self.config.sessions_dir
+
+    @property
+    def participant_id(self) -> str | None:
+        """Who this app is in the room: its session file's name (the SSH login's)."""
+        return self.handle.path.stem if self.handle else None
+
+    def _watch_room(self) -> None:
+        """Once a second: has the room file changed unseen (no inotify), or is something
+        still waiting that can happen now? Only then does the app do any work."""
         try:
-            st = room_path(folder).stat()
+            st = room_path(self._room_folder()).stat()
             stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
             stamp = None
-        if stamp == self._room_stamp:
-            return
-        self._room_stamp = stamp
-        room = read_room(folder)
-        if room != self.room:
-            if room.announcement and room.announcement != self.room.announcement:
+        if stamp != self._room_stamp:
+            self._poll_room()
+        elif self._pending and not self._in_dialog():
+            self._apply_pending()
+
+    def _room_event(self) -> None:
+        """The room file was rewritten or replaced (an inotify wake-up)."""
+        if self._room_watch is not None:
+            self._room_watch.drain()
+        self.call_next(self._poll_room)
+
+    def _poll_room(self) -> None:
+        first = not self._room_read
+        self._room_read = True
+        path = room_path(self._room_folder())
+        if self._room_watch is not None:
+            # Watch the file as it is now (a replace makes a new one) before reading it, so
+            # a change made while this reads still wakes the app.
+            self._room_watch.arm(path)
+        try:
+            st = path.stat()
+            self._room_stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            self._room_stamp = None
+        room = read_room(self._room_folder())
+        old = self.room
+        if room != old:
+            if room.announcement and room.announcement != old.announcement:
                 self.notify(room.announcement, title="From the facilitator", timeout=15)
             self.room = room
+            self.refresh_bindings()
+        self._room_changed(room, first)
+        if self._pending and not self._in_dialog():
+            self._apply_pending()
+
+    def _room_changed(self, room: Room, first: bool) -> None:
+        now = datetime.now(UTC)
+        me = self.participant_id or ""
+        summon = room.summon
+        if summon is not None and summon.id != self._summon_seen:
+            self._summon_seen = summon.id
+            stale = (now - summon.at).total_seconds() > SUMMON_FRESH
+            if summon.applies_to(me) and not (first and stale):
+                self._pending["summon"] = summon
+                where = STEP_TITLES.get(summon.step, summon.step)
+                text = f"The facilitator brings you to {where}."
+                if self._in_dialog():
+                    # The banner is behind the dialog: say it on top, the move follows.
+                    self.notify(text, title="Summon", timeout=8)
+                self.show_notice(text)
+        spot = room.spotlight
+        key = (spot.session, spot.since) if spot else None
+        if key != self._spotlight_seen:
+            self._spotlight_seen = key
+            self._pending.pop("spotlight", None)
+            if spot is not None:
+                self._pending["spotlight"] = spot
+            else:
+                self._end_spotlight()
+        vote = room.last_vote
+        if vote is not None and vote.is_open(now) and vote.id != self._vote_seen:
+            self._vote_seen = vote.id
+            self._pending["vote"] = vote.id
+        if vote is not None and vote.result is not None and vote.id != self._result_seen:
+            self._result_seen = vote.id
+            self._vote_seen = vote.id
+            if not first:  # a result from before this connection is on F9, not in the way
+                self._pending["vote"] = vote.id
+        self._keep_votes(room)
+
+    def _keep_votes(self, room: Room) -> None:
+        """Copy the result of every closed vote on this session into the session file.
+
+        This app is the session's only writer, so the copy is made here (never by the
+        dashboard); a session not open when its vote closed gets it the next time it is.
+        """
+        from .votes import SESSION_KEY, session_copy
+
+        me = self.participant_id
+        if self.editor is None or not self.can_edit or me is None:
+            return
+        mine = [v for v in room.votes if v.scope == me and v.result is not None]
+        if not mine:
+            return
+        extra = self.editor.session.extra
+        kept = extra.get(SESSION_KEY, [])
+        if not isinstance(kept, list):
+            return  # that key holds something else (a hand edit): leave it alone
+        have = {entry.get("id") for entry in kept if isinstance(entry, dict)}
+        new = [session_copy(v) for v in mine if v.id not in have]
+        if new:
+            extra[SESSION_KEY] = [*kept, *new]
+            self.edited()
+
+    def pop_screen(self) -> AwaitComplete:
+        # A dialog closing is when a summon, spotlight or vote that waited for it happens.
+        done = super().pop_screen()
+        if self._pending:
+            self.call_later(self._apply_pending)
+        return done
+
+    def show_notice(self, text: str) -> None:
+        """One line in the banner of every step screen, gone after NOTICE_SECONDS.
+
+        The banner, not a toast: the screen a summon moves to composes its banner anyway,
+        while a toast is one more widget to lay out for thirty people at the same moment.
+        """
+        self.notice = text
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+        self._notice_timer = self.set_timer(NOTICE_SECONDS, self._clear_notice)
+
+    def _clear_notice(self) -> None:
+        self._notice_timer = None
+        self.notice = None
+
+    def _in_dialog(self) -> bool:
+        from textual.screen import ModalScreen
+
+        return isinstance(self.screen, ModalScreen)
+
+    def _apply_pending(self) -> None:
+        """Do what the room asked for, now that no dialog is open: summon first (it may
+        close a spotlight or a vote screen on its way), then the spotlight, then a vote."""
+        if self.editor is None or self._in_dialog():
+            return
+        summon = self._pending.pop("summon", None)
+        if isinstance(summon, Summon):
+            # What was typed is in the session already (every key goes to the editor);
+            # write it now, so the move cannot lose a word even if the process dies.
+            self.flush()
+            self.goto_step(summon.step)
+        if self._pending.pop("spotlight", None) is not None:
+            self.action_spotlight()
+        if self._pending.pop("vote", None) is not None:
+            self.action_vote()
+
+    def _end_spotlight(self) -> None:
+        from .screens.spotlight import SpotlightScreen
+
+        for screen in self.screen_stack[1:]:
+            if isinstance(screen, SpotlightScreen):
+                screen.ended()
+
+    def action_spotlight(self) -> None:
+        from .screens.spotlight import SpotlightScreen
+
+        spot = self.room.spotlight
+        if spot is None or self.editor is None or isinstance(self.screen, SpotlightScreen):
+            return
+        self.push_screen(SpotlightScreen(self._room_folder(), spot))
+
+    def action_vote(self) -> None:
+        from .screens.vote import VoteScreen
+
+        vote = self.room.last_vote
+        me = self.participant_id
+        if vote is None or me is None:
+            return
+        if isinstance(self.screen, VoteScreen):
+            if self.screen.vote_id == vote.id:
+                return
+            self.pop_screen()
+        self.push_screen(VoteScreen(self._room_folder(), vote.id, me))
 
     def timebox_ends(self) -> datetime | None:
         """When the current step's countdown ends: the room's timebox wins over --timebox."""
@@ -652,6 +847,11 @@ class BmcApp(App[None]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        if self._room_watch is not None:
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_reader(self._room_watch.fileno())
+            self._room_watch.close()
+            self._room_watch = None
         self.close_session()
 
 

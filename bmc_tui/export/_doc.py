@@ -287,6 +287,29 @@ def finding_blocks(findings: Sequence[Finding]) -> Iterator[Block]:
         yield Bullets(tuple(lines))
 
 
+def vote_blocks(session: Session) -> Iterator[Block]:
+    """The dot votes the room held on this session (none: no section at all)."""
+    from ..votes import session_votes
+
+    records = session_votes(session)
+    if not records:
+        return
+    yield Heading(2, "Dot votes")
+    for record in records:
+        when = f", closed {record.closed_at:%Y-%m-%d %H:%M}" if record.closed_at else ""
+        yield Heading(3, f"{record.title}{when}")
+        yield Para(
+            (
+                (
+                    "",
+                    f"{record.voters} {'person' if record.voters == 1 else 'people'} voted, "
+                    f"{plural(record.dots, 'dot')} each.",
+                ),
+            )
+        )
+        yield Table(("Dots", "Item"), tuple((str(n), text) for text, n in record.results))
+
+
 def body_blocks(session: Session, findings: Sequence[Finding]) -> list[Block]:
     """Everything after the title block, in workshop order, findings last."""
     names = c.Names(session)
@@ -297,5 +320,6 @@ def body_blocks(session: Session, findings: Sequence[Finding]) -> list[Block]:
         *strategy_blocks(session, names),
         *plan_blocks(session, names),
         *fitness_blocks(session),
+        *vote_blocks(session),
         *finding_blocks(findings),
     ]

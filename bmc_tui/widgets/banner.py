@@ -1,4 +1,5 @@
-"""A one-line notice under the step bar: read-only sessions and the facilitator's announcement."""
+"""A one-line notice under the step bar: read-only sessions, the facilitator's announcement
+and a summon's notice."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Banner(Static):
         self.watch(self.app, "room", self._refresh_banner, init=False)
         self.watch(self.app, "revision", self._refresh_banner, init=False)
         self.watch(self.app, "save_error", self._refresh_banner, init=False)
+        self.watch(self.app, "notice", self._refresh_banner, init=False)
         self._refresh_banner()
 
     def _refresh_banner(self, _: object = None) -> None:
@@ -34,6 +36,8 @@ class Banner(Static):
             parts.append(f"Read-only: {one_line(app.read_only_reason, 120)}")
         elif app.save_error:
             parts.append(f"Not saved: {one_line(app.save_error, 160)}")
+        if app.notice:
+            parts.append(app.notice)
         if app.room.announcement:
             parts.append(f"📣 {app.room.announcement}")
         # Content, not a str: participant text must never be parsed as markup.

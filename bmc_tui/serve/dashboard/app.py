@@ -1,7 +1,13 @@
-"""The dashboard app: owns the sessions folder and the room; screens own their UI."""
+"""The dashboard app: owns the sessions folder and the room; screens own their UI.
+
+It is the room file's only writer: every change here reads the room, changes one part of
+it and writes it back whole (atomically), so the parts never undo each other.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,8 +17,18 @@ from textual._time import get_time
 from textual.app import App
 from textual.binding import Binding
 
-from ...room import Room, read_room, write_room
+from ...model import STEPS, Session
+from ...room import EVERYONE, Room, Spotlight, Summon, fresh_id, read_room, write_room
+from ...store import StoreError, load_session
+from ...text import one_line
+from ...votes import Vote, VoteError, candidates_from, new_vote, read_ballots, tally
 from .screens.room import RoomScreen
+
+CLOSE_CHECK_SECONDS = 1.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class DashboardApp(App[None]):
@@ -34,6 +50,10 @@ class DashboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(RoomScreen(self.sessions_dir))
+        # A vote with a closing time closes here, even when nobody looks at its screen
+        # (and, after a restart, as soon as the dashboard is back).
+        self.close_due_vote()
+        self.set_interval(CLOSE_CHECK_SECONDS, self.close_due_vote)
 
     # Keys belong to the screen that was on top when they were typed: an Enter typed twice
     # in a dialog must not close it and then open a participant in the room below.
@@ -61,30 +81,114 @@ class DashboardApp(App[None]):
     def room(self) -> Room:
         return read_room(self.sessions_dir)
 
+    def _write(self, room: Room) -> None:
+        write_room(self.sessions_dir, room)
+
     def announce(self, text: str | None) -> None:
-        room = self.room()
-        now = datetime.now(UTC).replace(microsecond=0)
-        write_room(
-            self.sessions_dir,
-            Room(
-                announcement=text or None,
-                announced_at=now if text else None,
-                timebox_step=room.timebox_step,
-                timebox_ends=room.timebox_ends,
-            ),
+        now = _now()
+        self._write(
+            replace(self.room(), announcement=text or None, announced_at=now if text else None)
         )
 
     def set_timebox(self, minutes: float | None, step: str | None) -> None:
-        room = self.room()
         ends = None
         if minutes:
-            ends = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=minutes)
-        write_room(
-            self.sessions_dir,
-            Room(
-                announcement=room.announcement,
-                announced_at=room.announced_at,
-                timebox_step=step if ends else None,
-                timebox_ends=ends,
-            ),
+            ends = _now() + timedelta(minutes=minutes)
+        self._write(replace(self.room(), timebox_step=step if ends else None, timebox_ends=ends))
+
+    def summon(self, target: str, step: str) -> Summon:
+        """Bring `target` (EVERYONE, "person:<id>", "team:<name>") to a step."""
+        if step not in STEPS:
+            raise ValueError(step)
+        room = self.room()
+        now = _now()
+        taken = [room.summon.id] if room.summon else []
+        summon = Summon(fresh_id(now, taken), step, target or EVERYONE, now)
+        self._write(replace(room, summon=summon))
+        return summon
+
+    def spotlight(self, session_id: str | None) -> None:
+        """Put one session on every participant's screen (None ends the spotlight)."""
+        spot = None
+        if session_id is not None:
+            title = session_id
+            with contextlib.suppress(StoreError):
+                title = one_line(self._load(session_id).title, 40) or session_id
+            spot = Spotlight(session_id, title, _now())
+        self._write(replace(self.room(), spotlight=spot))
+
+    def _load(self, session_id: str) -> Session:
+        return load_session(self.sessions_dir / f"{session_id}.toml", allow_newer=True)
+
+    # -- votes -------------------------------------------------------------------------
+
+    def open_vote(
+        self,
+        block: str,
+        scope: str | None,
+        *,
+        dots: int,
+        one_per_item: bool,
+        minutes: float | None,
+    ) -> Vote:
+        """Open a vote on one block of one session (or of every session); VoteError if not."""
+        room = self.room()
+        now = _now()
+        if room.open_vote(now) is not None:
+            raise VoteError("A vote is already open: close it first (c on the vote screen).")
+        if scope is not None:
+            ids = [scope]
+        else:
+            ids = sorted(
+                p.stem for p in self.sessions_dir.glob("*.toml") if not p.name.startswith(".")
+            )
+        sessions = []
+        scope_title = ""
+        for session_id in ids:
+            try:
+                session = self._load(session_id)
+            except StoreError:
+                continue  # an unreadable file has nothing to vote on
+            sessions.append((session_id, session))
+            if session_id == scope:
+                scope_title = one_line(session.title, 40) or session_id
+        vote = new_vote(
+            fresh_id(now, [v.id for v in room.votes]),
+            block,
+            candidates_from(sessions, block),
+            scope=scope,
+            scope_title=scope_title or (scope or ""),
+            dots=dots,
+            one_per_item=one_per_item,
+            opened_at=now,
+            closes_at=now + timedelta(minutes=minutes) if minutes else None,
         )
+        self._write(replace(room, votes=(*room.votes, vote)))
+        return vote
+
+    def tally(self, vote: Vote) -> tuple[dict[str, int], int]:
+        """The dots so far (every ballot cleaned) and how many people have placed any."""
+        ballots = read_ballots(self.sessions_dir, vote)
+        return tally(vote, ballots.values()), len(ballots)
+
+    def close_vote(self) -> Vote | None:
+        """Close the last vote now: its result goes into the room file for every screen."""
+        room = self.room()
+        vote = room.last_vote
+        if vote is None or vote.closed_at is not None:
+            return None
+        counts, voters = self.tally(vote)
+        closed = replace(
+            vote,
+            closed_at=min(_now(), vote.closes_at) if vote.closes_at else _now(),
+            result=tuple(counts.items()),
+            voters=voters,
+        )
+        self._write(replace(room, votes=(*room.votes[:-1], closed)))
+        return closed
+
+    def close_due_vote(self) -> None:
+        vote = self.room().last_vote
+        due = vote is not None and vote.closes_at is not None and vote.closes_at <= _now()
+        if due and vote is not None and vote.closed_at is None:
+            self.close_vote()

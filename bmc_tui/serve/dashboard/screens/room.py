@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -15,16 +15,22 @@ from textual.widgets import DataTable, Header, Static
 
 from ....archive import ARCHIVE_DIR, archive_session
 from ....progress import WORK_STEPS
+from ....room import EVERYONE, PERSON
 from ....screens.confirm import ConfirmScreen
 from ....store import StoreError
 from ....text import one_line
+from ....votes import Vote
 from ....widgets.footer import KeysFooter
 from ...roster import Roster, Row
 from ..format import BAR_CELLS, ago, bar, remaining, step_title
 from .announce import AnnounceScreen
 from .archive import ArchiveScreen
+from .gallery import GalleryScreen
 from .session import SessionScreen
+from .summon import SummonScreen
 from .timebox import TimeboxScreen
+from .vote_setup import VoteSetupScreen
+from .vote_tally import VoteTallyScreen
 
 if TYPE_CHECKING:
     from ..app import DashboardApp
@@ -52,6 +58,10 @@ class RoomScreen(Screen[None]):
         Binding("r", "room_report", "Room report", id="room-report"),
         Binding("d", "archive", "Archive", id="archive"),
         Binding("u", "archived", "Archived", id="archived"),
+        Binding("s", "summon", "Summon", id="summon"),
+        Binding("p", "spotlight", "Spotlight", id="spotlight"),
+        Binding("g", "gallery", "Gallery", id="gallery"),
+        Binding("v", "vote", "Vote", id="vote"),
     ]
     KEYS_TITLE = "the room"
 
@@ -125,6 +135,15 @@ class RoomScreen(Screen[None]):
             parts.append(f"Timebox{step}: {left}")
         if room.announcement:
             parts.append(f"Announcement: {one_line(room.announcement, 120)}")
+        if room.spotlight:
+            parts.append(f"Spotlight: {room.spotlight.title} (p on it ends it)")
+        vote = room.open_vote(datetime.now(UTC))
+        last = room.last_vote
+        if vote is not None:
+            parts.append(f"Vote open: {vote.title} (v)")
+        elif last is not None and last.result is not None and last.ranked():
+            top, dots = last.ranked()[0]
+            parts.append(f"Last vote: {last.title}, most dots: {one_line(top.text, 40)} ({dots})")
         self.query_one("#room-state", Static).update(
             Text(" · ".join(parts) or "No timebox, no announcement.")
         )
@@ -238,3 +257,47 @@ class RoomScreen(Screen[None]):
             self.refresh_room()
 
         self.app.push_screen(ArchiveScreen(self.roster.sessions_dir), done)
+
+    # -- the live room: summon, spotlight, gallery, votes ---------------------------------
+
+    def _people(self) -> list[tuple[str, str]]:
+        return [(row.title, row.session_id) for row in self.roster.rows() if not row.problem]
+
+    def action_summon(self) -> None:
+        def done(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.dashboard.summon(*result)
+                who, step = result
+                whom = "everyone" if who == EVERYONE else who.split(":", 1)[1]
+                self.notify(f"Summoned {whom} to {step_title(step)}.", timeout=4)
+
+        targets = [(title, f"{PERSON}{session_id}") for title, session_id in self._people()]
+        self.app.push_screen(SummonScreen(targets), done)
+
+    def action_spotlight(self) -> None:
+        """Spotlight the selected session; on the one in the spotlight, end it."""
+        session_id = self._selected()
+        current = self.dashboard.room().spotlight
+        if current is not None and (session_id is None or current.session == session_id):
+            self.dashboard.spotlight(None)
+            self.notify("Spotlight ended on every screen.", timeout=4)
+        elif session_id is not None:
+            self.dashboard.spotlight(session_id)
+            self.notify(f"{session_id} is in the spotlight on every screen.", timeout=4)
+        self.refresh_room()
+
+    def action_gallery(self) -> None:
+        self.app.push_screen(GalleryScreen(self.roster.sessions_dir, self._selected()))
+
+    def action_vote(self) -> None:
+        """The open vote's tally; with none open, a new vote."""
+        vote = self.dashboard.room().open_vote(datetime.now(UTC))
+        if vote is not None:
+            self.app.push_screen(VoteTallyScreen(vote.id))
+            return
+
+        def done(vote: Vote | None) -> None:
+            if vote is not None:
+                self.app.push_screen(VoteTallyScreen(vote.id))
+
+        self.app.push_screen(VoteSetupScreen(self._people(), self._selected()), done)
