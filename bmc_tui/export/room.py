@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from ..model import BLOCK_TITLES, BLOCKS, STEP_TITLES, Session
 from ..progress import WORK_STEPS, overall, step_progress
@@ -25,6 +25,7 @@ from ..room import read_room
 from ..rules import Finding, counts, evaluate
 from ..store import Store
 from ..text import one_line
+from ..votes import Vote
 from . import _common as c
 from ._doc import Block, Bullets, Heading, Inline, Note, Para, Table
 
@@ -100,23 +101,18 @@ def _reason(path: Path, error: str) -> str:
     return error
 
 
-def _vote_view(vote: Any) -> VoteView | None:
-    # The room file's votes are read by `room.read_room`; only what a report needs is
-    # taken from each, and a vote that lacks it is left out rather than failing the report.
-    try:
-        rows = tuple(
-            (one_line(str(item.text), 120), one_line(str(item.session_title), 40), int(dots))
+def _vote_view(vote: Vote) -> VoteView:
+    # `read_room` has already checked every vote; the report takes only what it shows.
+    return VoteView(
+        title=one_line(vote.title, 120),
+        rules=one_line(vote.rules, 120),
+        closed=vote.result is not None,
+        voters=vote.voters,
+        rows=tuple(
+            (one_line(item.text, 120), one_line(item.session_title, 40), dots)
             for item, dots in vote.ranked()
-        )
-        return VoteView(
-            title=one_line(str(vote.title), 120),
-            rules=one_line(str(vote.rules), 120),
-            closed=vote.result is not None,
-            voters=int(vote.voters),
-            rows=rows,
-        )
-    except (AttributeError, TypeError, ValueError):
-        return None
+        ),
+    )
 
 
 def read_room_report(folder: Path, *, now: datetime | None = None) -> RoomReport:
@@ -137,12 +133,11 @@ def read_room_report(folder: Path, *, now: datetime | None = None) -> RoomReport
                 progress=step_progress(session),
             )
         )
-    votes = [_vote_view(v) for v in getattr(read_room(folder), "votes", ()) or ()]
     return RoomReport(
         folder=folder.resolve().name or str(folder),
         made=(now or datetime.now(UTC)).replace(microsecond=0),
         entries=tuple(entries),
-        votes=tuple(v for v in votes if v is not None),
+        votes=tuple(_vote_view(vote) for vote in read_room(folder).votes),
     )
 
 

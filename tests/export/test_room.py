@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,8 +14,9 @@ from bmc_tui.examples import load_example
 from bmc_tui.export import room as room_report
 from bmc_tui.export.html import canvas_section
 from bmc_tui.export.room import read_room_report, render_room
-from bmc_tui.room import Room
+from bmc_tui.room import Room, write_room
 from bmc_tui.store import Store
+from bmc_tui.votes import candidates_from, new_vote, read_ballots, tally, write_ballot
 
 from .conftest import PAYLOAD, hostile_session
 from .test_html_print import _browser, pages, print_pdf
@@ -89,28 +90,47 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     assert PAYLOAD not in text
 
 
-def test_votes_in_the_room_record_appear(workshop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The room record's votes as the dashboard's voting keeps them: a title, the rules,
-    # the number of voters and the ranked result.
-    item = SimpleNamespace(text="Quiet kitchen hours", session_title="Ana")
-    other = SimpleNamespace(text="Tidy invoices", session_title="Bo")
-    vote = SimpleNamespace(
-        title="Value Propositions of the room",
-        rules="3 dots each",
-        result=(("ana/vp-1", 5), ("bo/vp-1", 2)),
-        voters=3,
-        ranked=lambda: [(item, 5), (other, 2)],
+def test_votes_in_the_room_record_appear(workshop: Path) -> None:
+    # A real vote, as the dashboard opens, tallies and closes it into the room file.
+    store = Store(workshop)
+    sessions = [
+        (sid, store.open(workshop / f"{sid}.toml", write=False).session) for sid in ("ana", "bo")
+    ]
+    candidates = candidates_from(sessions, "value_propositions")
+    opened = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    vote = new_vote(
+        "v1",
+        "value_propositions",
+        candidates,
+        scope=None,
+        scope_title="the room",
+        dots=3,
+        one_per_item=False,
+        opened_at=opened,
+        closes_at=None,
     )
-    room = Room()
-    object.__setattr__(room, "votes", (vote,))
-    monkeypatch.setattr(room_report, "read_room", lambda folder: room)
+    first, second = candidates[0], candidates[-1]
+    ballots = [{first.key: 3}, {first.key: 2, second.key: 1}, {second.key: 1}]
+    for n, ballot in enumerate(ballots):
+        write_ballot(workshop, vote, f"voter{n}", ballot)
+    counts = tally(vote, read_ballots(workshop, vote).values())
+    closed = replace(
+        vote,
+        closed_at=opened,
+        result=tuple(counts.items()),
+        voters=len(ballots),
+    )
+    write_room(workshop, Room(votes=(closed,)))
+
     text = render_room(read_room_report(workshop), "md")
-    assert "## Votes" in text and "### Value Propositions of the room" in text
-    assert "| Quiet kitchen hours | Ana | 5 |" in text
+    assert "## Votes" in text and f"### {closed.title}" in text
+    assert f"| {first.text} | {first.session_title} | 5 |" in text
+    assert f"| {second.text} | {second.session_title} | 2 |" in text
     doc = json.loads(render_room(read_room_report(workshop), "json"))
+    assert doc["votes"][0]["voters"] == 3
     assert doc["votes"][0]["result"][0] == {
-        "item": "Quiet kitchen hours",
-        "session": "Ana",
+        "item": first.text,
+        "session": first.session_title,
         "dots": 5,
     }
 
