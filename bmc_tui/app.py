@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
     from textual.driver import Driver
 
+    from .collab import Change
+    from .serve.member import TeamMember, Whereabouts
+
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
 # longer than AUTOSAVE_MAX after the first unsaved change: killing the terminal mid-typing
 # loses at most the last second (a hang-up saves everything).
@@ -41,6 +44,8 @@ AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
 FINDINGS_DELAY = 0.25
+# Teammates' changes are shown together this often (not one screen update per key).
+TEAM_REFRESH = 0.1
 
 
 @dataclass
@@ -53,6 +58,8 @@ class AppConfig:
     theme: str | None = None
     autosave_delay: float = AUTOSAVE_DELAY
     settings_file: Path | None = None
+    team_socket: Path | None = None  # a team session: the server's team hub
+    team_secret: str | None = None  # this launch's secret for it
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -86,6 +93,8 @@ class BmcApp(App[None]):
     room: var[Room] = var(Room, init=False)
     save_error: var[str | None] = var(None, init=False)
     """Why the last save failed (None when it worked): the banner shows it."""
+    team_presence: var[dict[str, Whereabouts]] = var(dict, init=False, always_update=True)
+    """Who else is in the team session, and where (empty when not in a team)."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
@@ -104,6 +113,10 @@ class BmcApp(App[None]):
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
+        self.team: TeamMember | None = None
+        self._team_change: Change | None = None
+        self._team_timer: Timer | None = None
+        self._team_editing: tuple[str, str, str] | None = None
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -125,6 +138,8 @@ class BmcApp(App[None]):
 
     @property
     def can_edit(self) -> bool:
+        if self.team is not None and not self.team.connected:
+            return False
         return self.handle is not None and self.handle.writable
 
     def get_driver_class(self) -> type[Driver]:
@@ -149,6 +164,9 @@ class BmcApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._hang_up)
         self.set_interval(ROOM_POLL, self._tick)
+        if self.config.team_socket is not None:
+            self.run_worker(self._join_team(), group="team")
+            return
         if self.config.session_path is not None:
             if not self.open_session(self.config.session_path):
                 if self.config.participant:
@@ -190,16 +208,112 @@ class BmcApp(App[None]):
     def close_session(self) -> None:
         """Save what is pending and let go of the session (and its lock)."""
         self.flush()
-        if self.handle is not None:
+        if self.team is not None:
+            # The hub holds the team's file; leaving is closing the line to it.
+            self.team.close()
+            self.team = None
+        elif self.handle is not None:
             self.store.close(self.handle)
         self.handle = None
         self.editor = None
+
+    # -- a team session (the server's hub holds it; see collab.py) ---------------------------
+
+    async def _join_team(self) -> None:
+        from .serve.member import TeamError, TeamMember
+
+        assert self.config.team_socket is not None
+        member = TeamMember(
+            self.config.team_socket,
+            self.config.team_secret or "",
+            on_change=self._team_changed,
+            on_presence=self._team_presence_changed,
+            on_lost=self._team_lost,
+        )
+        try:
+            replica = await member.join()
+        except TeamError as error:
+            self.exit(return_code=2, message=f"bmc-tui: {error}")
+            return
+        self.team = member
+        session = replica.session
+        path = self.config.session_path or self.config.sessions_dir / f"{session.id}.toml"
+        self.handle = Handle(path, session)
+        self.editor = replica.editor
+        self.findings = evaluate(session)
+        self.sub_title = f"Team {member.team}: {session.title}"
+        self.run_worker(member.run(), group="team")
+        self.goto_step(session.step or "social")
+
+    def team_editing(self, where: tuple[str, str, str] | None) -> None:
+        """The item field this member is typing in (teammates see their name on it)."""
+        if self.team is not None and where != self._team_editing:
+            self._team_editing = where
+            self._send_presence()
+
+    def _send_presence(self) -> None:
+        if self.team is not None:
+            self.team.send_presence(self.current_step, self._team_editing)
+
+    def editors_of(self, item_id: str) -> list[str]:
+        """Teammates typing in this item now."""
+        if self.team is None:
+            return []
+        return [
+            name
+            for name, where in self.team_presence.items()
+            if name != self.team.me and where.editing is not None and where.editing[1] == item_id
+        ]
+
+    def _team_presence_changed(self) -> None:
+        if self.team is not None:
+            self.team_presence = dict(self.team.presence)
+
+    def _team_changed(self, change: Change) -> None:
+        team = self.team.team if self.team is not None else ""
+        for notice in change.notices:
+            self.notify(notice, title=f"Team {team}", severity="warning", timeout=10)
+        if self._team_change is None:
+            self._team_change = change
+        else:
+            self._team_change.merge(change)
+        # Shown together: a teammate typing is one screen update per TEAM_REFRESH, not per key.
+        if self._team_timer is None:
+            self._team_timer = self.set_timer(TEAM_REFRESH, self._show_team_change)
+
+    def _show_team_change(self) -> None:
+        self._team_timer = None
+        change, self._team_change = self._team_change, None
+        if change is None or self.editor is None:
+            return
+        self.revision = self.editor.revision
+        self._schedule_findings()
+        from .screens.base import StepScreen
+
+        step_screen = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None
+        )
+        if step_screen is None:
+            return
+        if change.full and step_screen is self.screen and self.current_step:
+            self.goto_step(self.current_step, step_screen.resume_target())
+        else:
+            step_screen.team_changed(change)
+
+    def _team_lost(self) -> None:
+        if self.handle is not None and self.team is not None:
+            self.handle.read_only = "the connection to the team was lost; reconnect to go on"
+            self.notify(self.handle.read_only, title="Team", severity="error", timeout=20)
+            self.revision += 1
+            self.refresh_bindings()
 
     def flush(self) -> None:
         """Save what is pending now, synchronously (quitting, hang-up, switching sessions)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
+        if self.team is not None:
+            return  # the hub saves the team's session
         # Waits for a save running in the worker thread, so the two never interleave.
         with self._write_lock:
             # An autosave in flight counts as pending: its worker may never run (workers
@@ -222,6 +336,9 @@ class BmcApp(App[None]):
         if self.editor is None:
             return
         self.revision = self.editor.revision
+        if self.team is not None:
+            self._schedule_findings()
+            return
         if not self.can_edit:
             return
         self._dirty = True
@@ -234,6 +351,9 @@ class BmcApp(App[None]):
             self._save_timer = self.set_timer(self.config.autosave_delay, self._save_now)
         elif now - self._unsaved_since + self.config.autosave_delay <= AUTOSAVE_MAX:
             self._save_timer.reset()
+        self._schedule_findings()
+
+    def _schedule_findings(self) -> None:
         # Findings follow once typing pauses (a trailing debounce): recomputing them in the
         # middle of a word would land on a keystroke and make it late.
         if self._findings_timer is None:
@@ -331,6 +451,9 @@ class BmcApp(App[None]):
         if self.can_edit and self.editor.session.step != step:
             self.editor.set_session_field("step", step)
             self.edited()
+        if self.team is not None:
+            self._team_editing = None
+            self._send_presence()
         self.step_entered_at = datetime.now(UTC)
         screen: Screen[None] = screen_for_step(step, target)
         while len(self.screen_stack) > 2:
@@ -382,6 +505,10 @@ class BmcApp(App[None]):
 
     def _after_history(self, what: str | None, verb: str) -> None:
         if what is None:
+            return
+        if self.team is not None and what.startswith("Not "):
+            # A team member's undo that would take back a teammate's change: said, not done.
+            self.notify(what, severity="warning", timeout=6)
             return
         self.edited()
         self.notify(f"{verb}: {what}", timeout=3)
@@ -507,6 +634,8 @@ def run_app(
     participant: bool = False,
     timebox: int | None = None,
     theme: str | None = None,
+    team_socket: Path | None = None,
+    team_secret: str | None = None,
 ) -> int:
     app = BmcApp(
         AppConfig(
@@ -516,6 +645,8 @@ def run_app(
             participant=participant,
             timebox=timebox,
             theme=theme,
+            team_socket=team_socket,
+            team_secret=team_secret,
         )
     )
     try:

@@ -171,6 +171,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         opener.add_argument("--read-only", action="store_true", help="never write the file")
         # Used by `bmc-tui serve` for each participant: one session, no way to reach the others.
         opener.add_argument("--participant", action="store_true", help=argparse.SUPPRESS)
+        # Used by `bmc-tui serve` for a team member: the team hub's socket (the launch's
+        # secret comes in BMC_TUI_TEAM_SECRET, never on a command line others can read).
+        opener.add_argument("--team", metavar="SOCKET", help=argparse.SUPPRESS)
 
     if wanted("export"):
         export = sub.add_parser(
@@ -242,6 +245,7 @@ def _open_tui(
 ) -> int:
     from .app import run_app
 
+    team = getattr(args, "team", None)
     return run_app(
         sessions_dir=sessions_dir,
         session_path=session_path,
@@ -249,6 +253,8 @@ def _open_tui(
         participant=getattr(args, "participant", False),
         timebox=getattr(args, "timebox", None),
         theme=getattr(args, "theme", None),
+        team_socket=Path(team) if team else None,
+        team_secret=os.environ.pop("BMC_TUI_TEAM_SECRET", None) if team else None,
     )
 
 
