@@ -237,6 +237,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             default=None,
             help="a countdown per step for every participant",
         )
+        serve.add_argument(
+            "--roster",
+            metavar="FILE",
+            help="teams (and expected people) as TOML: people = [...], [[teams]] name, members",
+        )
     return parser
 
 

@@ -19,9 +19,11 @@ from ..store import Store, StoreError
 from ..text import one_line
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
+from .hub import Hub
 from .limits import ConnectionRate
 from .session import Refused, WorkshopSession
 from .status import HEARTBEAT, Connection, clear_status, write_status
+from .teams import RosterError, Team, Teams, read_roster, read_teams
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -92,6 +94,9 @@ class Workshop:
         self._home = Path(tempfile.mkdtemp(prefix="bmc-tui-serve-"))
         self._stopping = False
         self._ticker: asyncio.Task[None] | None = None
+        self.teams = Teams()
+        self.hub = Hub(self.store, self._home / "hub.sock")
+        self._team_secrets: dict[int, str] = {}  # id(session) -> its launch's secret
 
     # -- bookkeeping -----------------------------------------------------------------
 
@@ -155,13 +160,26 @@ class Workshop:
 
     async def _start_child(self, session: WorkshopSession) -> Child:
         ident = session.identity
-        argv = (
-            dashboard_argv(self.config)
-            if ident.facilitator
-            else self._argv(self._session_file(ident.user, ident.slug))
-        )
+        team = None if ident.facilitator else self.teams.team_of(ident.slug)
+        if ident.facilitator:
+            argv = dashboard_argv(self.config)
+        elif team is None:
+            argv = self._argv(self._session_file(ident.user, ident.slug))
         cols, rows = session.size
         env = self._child_env(session.term, session.client_env)
+        if team is not None:
+            path = self._team_file(team)
+            try:
+                self.hub.open_team(team.team_id, path)
+            except StoreError as error:
+                log.error("team %s: %s", team.team_id, error)
+                raise Refused("Your team's canvas cannot be opened; ask the facilitator.") from None
+            secret = self.hub.admit(team.team_id, ident.slug)
+            self.forget_team_secret(session)
+            self._team_secrets[id(session)] = secret
+            argv = [*self._argv(path), "--team", str(self.hub.socket_path)]
+            # In the environment, not the command line: other local users can read argv.
+            env["BMC_TUI_TEAM_SECRET"] = secret
         spec = ChildSpec(argv, env, self._home, cols, rows)
         if self._forks is not None:
             try:
@@ -180,6 +198,45 @@ class Workshop:
             term=term,
             client_env=client_env,
         )
+
+    def forget_team_secret(self, session: WorkshopSession) -> None:
+        secret = self._team_secrets.pop(id(session), None)
+        if secret is not None:
+            self.hub.forget(secret)
+
+    def _team_file(self, team: Team) -> Path:
+        """The team's session: made on first use, empty, from an example, or as a copy."""
+        path = self.store.path_for(team.team_id)
+        if path.exists():
+            return path
+        template = None
+        start = team.start or ""
+        try:
+            if start.startswith("copy:"):
+                from ..store import load_session
+
+                source = self.store.path_for(start.removeprefix("copy:").strip())
+                # A copy: the member's own file is only read.
+                template = load_session(source) if source.exists() else None
+            elif start:
+                from ..examples import load_example
+
+                template = load_example(start)
+        except (StoreError, KeyError, ValueError) as error:
+            log.warning(
+                "team %s: cannot start from %r (%s); starting empty", team.name, start, error
+            )
+            template = None
+        try:
+            handle = self.store.create(f"Team {team.name}", team.team_id, template=template)
+        except StoreError:
+            if not path.exists():
+                raise Refused(
+                    "Your team's canvas could not be made; ask the facilitator."
+                ) from None
+        else:
+            self.store.close(handle)
+        return path
 
     def _session_file(self, user: str, slug: str) -> Path:
         path = self.store.path_for(slug)
@@ -211,6 +268,7 @@ class Workshop:
         child = session.release_child()
         if child is not None:
             await child.stop()
+        self.forget_team_secret(session)
         ident = session.identity
         log.info(
             "%s disconnected from %s after %s",
@@ -223,6 +281,9 @@ class Workshop:
 
     async def start(self) -> None:
         self.config.sessions_dir.mkdir(parents=True, exist_ok=True)
+        self.teams = self._load_teams()
+        self.teams.save(self.config.sessions_dir)
+        await self.hub.start()
         if self.config.launcher == "fork":
             from .forkserver import ForkServer
 
@@ -231,6 +292,19 @@ class Workshop:
             except (OSError, TimeoutError) as error:
                 log.warning("no fork server (%s); each child starts a fresh interpreter", error)
         self._ticker = asyncio.get_running_loop().create_task(self._tick())
+
+    def _load_teams(self) -> Teams:
+        """The roster, or the teams as they were when the server last ran (if newer)."""
+        current = self.config.sessions_dir / ".serve" / "teams.toml"
+        roster = self.config.roster
+        try:
+            if roster is not None and (
+                not current.exists() or roster.stat().st_mtime > current.stat().st_mtime
+            ):
+                return read_roster(roster)
+        except (OSError, RosterError) as error:
+            log.error("roster: %s", error)
+        return read_teams(self.config.sessions_dir)
 
     async def _tick(self) -> None:
         last_write = 0.0
@@ -272,6 +346,8 @@ class Workshop:
         self._active.clear()
         children = [c for c in (s.release_child() for s in sessions) if c is not None]
         await asyncio.gather(*(c.stop() for c in children), return_exceptions=True)
+        # Every team's session is written before the server goes.
+        await self.hub.close()
         for session in sessions:
             session.end(b"The workshop has ended. Your work is saved.", 0)
         pending = [t for t in self._tasks if not t.done()]

@@ -1,0 +1,115 @@
+"""Teams in `bmc-tui serve`: the roster file, and members co-editing over real SSH."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bmc_tui.codec import parse_toml
+from bmc_tui.serve.teams import RosterError, Teams, parse_teams, read_roster, read_teams
+
+from .client import connect, terminal
+from .helpers import Server, until
+
+F3 = b"\x1bOR"
+
+
+def test_the_roster_names_people_as_the_server_does_and_says_what_is_wrong(
+    tmp_path: Path,
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text(
+        'people = ["Ana", "bo", "cy"]\n'
+        '[[teams]]\nname = "Red"\nmembers = ["Ana", "BO"]\nstart = "platform"\n'
+        '[[teams]]\nname = "Blue team"\n'
+    )
+    teams = read_roster(roster)
+    assert teams.people == ["ana", "bo", "cy"]
+    red = teams.find("red")
+    assert red is not None and red.team_id == "team-red" and red.members == ["ana", "bo"]
+    assert red.start == "platform"
+    assert teams.team_of("bo") is red and teams.team_of("cy") is None
+    assert teams.find("Blue team") is not None and teams.find("team-blue-team") is not None
+    for body, words in [
+        (
+            '[[teams]]\nname = "A"\nmembers = ["x"]\n[[teams]]\nname = "B"\nmembers = ["x"]\n',
+            "x is in two teams",
+        ),
+        ('[[teams]]\nname = "A"\n[[teams]]\nname = "a"\n', "already a team"),
+        ('[[teams]]\nmembers = ["x"]\n', "needs a name"),
+        ("people = 3\n", "people must be a list"),
+        ('[[teams]]\nname = "A"\ncolour = "red"\n', "unknown key “colour”"),
+        ("teams = [", "not TOML"),
+    ]:
+        roster.write_text(body)
+        with pytest.raises(RosterError, match=words) as raised:
+            read_roster(roster)
+        assert str(roster) in str(raised.value)
+
+
+def test_teams_change_and_the_state_file_round_trips(tmp_path: Path) -> None:
+    teams = Teams(people=["ana"])
+    red = teams.create("Red")
+    teams.assign("ana", red)
+    blue = teams.create("Blue")
+    teams.assign("ana", blue)  # in one team at a time
+    assert red.members == [] and blue.members == ["ana"]
+    teams.rename(blue, "Navy")
+    with pytest.raises(RosterError):
+        teams.rename(red, "navy")
+    teams.save(tmp_path)
+    again = read_teams(tmp_path)
+    assert [(t.team_id, t.name, t.members) for t in again.teams] == [
+        ("team-red", "Red", []),
+        ("team-blue", "Navy", ["ana"]),
+    ]
+    assert parse_teams(again.to_document(), "x").to_document() == again.to_document()
+
+
+@pytest.mark.timeout(90)
+async def test_two_members_build_one_canvas_over_ssh_and_a_non_member_keeps_their_own(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    async with (
+        await connect(server.port, "ana") as ana_conn,
+        await connect(server.port, "bo") as bo_conn,
+        await connect(server.port, "cy") as cy_conn,
+    ):
+        ana = await terminal(ana_conn, 120, 36)
+        bo = await terminal(bo_conn, 120, 36)
+        cy = await terminal(cy_conn, 120, 36)
+        for term in (ana, bo):
+            await term.wait_for("Team Red", timeout=30)
+            term.write(F3)
+            await term.wait_for("Customer Segments", timeout=15)
+        await cy.wait_for("Opening question", timeout=30)
+        # Keys typed before the new item's field has the focus would go to the list: wait
+        # for the new (empty) item to be drawn first, as a person would.
+        for term, text, other in ((ana, b"Ferry riders", bo), (bo, b"Night owls", ana)):
+            drawn = term.text.count("(no text yet)")
+            term.write(b"a")
+            await until(lambda t=term, d=drawn: t.text.count("(no text yet)") > d, 10, "new item")
+            term.write(text)
+            await other.wait_for(text.decode(), timeout=10)
+        team_file = server.sessions_dir / "team-red.toml"
+
+        def both_saved() -> bool:
+            try:
+                texts = {
+                    i.text for i in parse_toml(team_file.read_bytes()).canvas.customer_segments
+                }
+            except Exception:  # noqa: BLE001 - mid-replace
+                return False
+            return texts == {"Ferry riders", "Night owls"}
+
+        await until(both_saved, 5, "the team's file")
+        # Members' own sessions are not touched; a non-member has only their own.
+        assert not (server.sessions_dir / "ana.toml").exists()
+        assert (server.sessions_dir / "cy.toml").exists()
+        assert "Ferry riders" not in (server.sessions_dir / "cy.toml").read_text()
+        assert "Team Red" not in cy.text
