@@ -75,6 +75,11 @@ class RoomScreen(Screen[None]):
             ("● ", "green") if row.connected else ("○ ", "dim"),
             (row.title, "bold" if row.connected else "dim"),
         )
+        if row.is_team:
+            name.append(f" {row.online}/{len(row.members)}", style="cyan")
+        if row.expected:
+            name.append(" (not here)", style="dim italic")
+            return [name, "-", *[""] * len(WORK_STEPS), "", "", ""]
         if row.problem:
             return [name, Text("unreadable", style="red"), *[""] * len(WORK_STEPS), "", "", ""]
         bars = [bar(*row.progress.get(step, (0, 0))) for step in WORK_STEPS]
@@ -93,7 +98,7 @@ class RoomScreen(Screen[None]):
             for index, row in enumerate(rows):
                 if row.session_id == keep:
                     table.move_cursor(row=index, animate=False)
-        online = sum(1 for r in rows if r.connected)
+        online = sum(1 for r in rows if r.connected and not r.is_team)
         self.query_one("#room-count", Static).update(f"{online} connected · {len(rows)} sessions")
         room = self.dashboard.room()
         parts = []
@@ -120,6 +125,9 @@ class RoomScreen(Screen[None]):
 
     def action_open(self) -> None:
         session_id = self._selected()
+        row = next((r for r in self.roster.rows() if r.session_id == session_id), None)
+        if row is not None and row.expected:
+            return  # no session yet: nothing to open
         if session_id is not None:
             path = self.roster.sessions_dir / f"{session_id}.toml"
             self.app.push_screen(SessionScreen(path))
