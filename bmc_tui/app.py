@@ -113,7 +113,8 @@ class BmcApp(App[None]):
         self.step_entered_at: datetime | None = None
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
-        self.team: TeamMember | None = None
+        self.team: TeamMember | None = None  # set while this app edits a team's session
+        self.team_link: TeamMember | None = None  # the line to the server's hub, if any
         self._team_change: Change | None = None
         self._team_timer: Timer | None = None
         self._team_editing: tuple[str, str, str] | None = None
@@ -229,11 +230,24 @@ class BmcApp(App[None]):
             on_change=self._team_changed,
             on_presence=self._team_presence_changed,
             on_lost=self._team_lost,
+            on_teams=self.refresh_bindings,
+            on_said=lambda text: self.notify(text, title="Teams", severity="warning"),
         )
         try:
             replica = await member.join()
         except TeamError as error:
             self.exit(return_code=2, message=f"bmc-tui: {error}")
+            return
+        self.team_link = member
+        if replica is None:
+            # In no team: the person's own session, as without a hub.
+            self.run_worker(member.run(), group="team")
+            path = self.config.session_path
+            if path is None or not self.open_session(path):
+                self.exit(return_code=2)
+                return
+            if member.teams:
+                self._offer_teams()
             return
         self.team = member
         session = replica.session
@@ -241,9 +255,35 @@ class BmcApp(App[None]):
         self.handle = Handle(path, session)
         self.editor = replica.editor
         self.findings = evaluate(session)
-        self.sub_title = f"Team {member.team}: {session.title}"
+        self.sub_title = f"Team {member.team_name(member.team) or member.team}: {session.title}"
         self.run_worker(member.run(), group="team")
         self.goto_step(session.step or "social")
+
+    def _offer_teams(self) -> None:
+        """The first screen's choice when the workshop has teams: one, or on my own."""
+        from .screens.join_team import JoinTeamScreen
+
+        link = self.team_link
+        if link is None:
+            return
+        choices = [(str(t["id"]), str(t.get("name", t["id"]))) for t in link.teams]
+
+        def chosen(team_id: str | None) -> None:
+            if team_id:
+                self.join_team(team_id)
+
+        self.push_screen(JoinTeamScreen(choices), chosen)
+
+    def join_team(self, team_id: str | None) -> None:
+        """Ask to work in a team (None: leave it); the server restarts this screen on it."""
+        if self.team_link is None:
+            return
+        self.flush()
+        if team_id is None:
+            self.team_link.request("leave")
+        else:
+            self.team_link.request("join", team=team_id)
+        self.notify("Moving…", title="Teams", timeout=3)
 
     def team_editing(self, where: tuple[str, str, str] | None) -> None:
         """The item field this member is typing in (teammates see their name on it)."""
@@ -270,9 +310,9 @@ class BmcApp(App[None]):
             self.team_presence = dict(self.team.presence)
 
     def _team_changed(self, change: Change) -> None:
-        team = self.team.team if self.team is not None else ""
+        team = self.team.team_name(self.team.team) if self.team is not None else ""
         for notice in change.notices:
-            self.notify(notice, title=f"Team {team}", severity="warning", timeout=10)
+            self.notify(notice, title=f"Team {team}".strip(), severity="warning", timeout=10)
         if self._team_change is None:
             self._team_change = change
         else:

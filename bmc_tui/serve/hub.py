@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +32,7 @@ from .protocol import (
     OpMessage,
     Presence,
     ProtocolError,
+    Request,
     encode,
     parse_client,
 )
@@ -45,12 +47,26 @@ MAX_BACKLOG: Final = 16 * 1024 * 1024
 MAX_BAD_MESSAGES: Final = 20
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What one launch's secret opens: a team's session (or none), as whom."""
+
+    team: str | None
+    person: str
+    facilitator: bool = False
+
+
+# The server's answer to a request about teams: None when done, else why not (for people).
+OnRequest = Callable[[Grant, Request], str | None]
+
+
 @dataclass
 class _Client:
     person: str
-    team: str
+    team: str | None
     client_id: str
     writer: asyncio.StreamWriter
+    grant: Grant = field(default_factory=lambda: Grant(None, ""))
     step: str | None = None
     editing: tuple[str, str, str] | None = None
 
@@ -78,7 +94,10 @@ class Hub:
         self.store = store
         self.socket_path = socket_path
         self.teams: dict[str, Team] = {}
-        self._secrets: dict[str, tuple[str, str]] = {}  # secret -> (team id, person)
+        self._secrets: dict[str, Grant] = {}
+        self.lobby: dict[str, _Client] = {}  # connected launches that are in no team
+        self.teams_document: dict[str, Any] = {"teams": []}
+        self.on_request: OnRequest | None = None
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._writes: set[asyncio.Task[Any]] = set()  # saves in flight: awaited, never cut
@@ -105,13 +124,24 @@ class Hub:
         self.teams[team_id] = team
         return team
 
-    def admit(self, team_id: str, person: str) -> str:
-        """A secret for one launch of `person`'s process in a team (open_team first)."""
-        if team_id not in self.teams:
+    def admit(self, team_id: str | None, person: str, *, facilitator: bool = False) -> str:
+        """A secret for one launch of `person`'s process: in a team (open_team first), or
+        in none (it may then only ask to join one; the facilitator may change teams)."""
+        if team_id is not None and team_id not in self.teams:
             raise KeyError(team_id)
         secret = secrets.token_urlsafe(32)
-        self._secrets[secret] = (team_id, person)
+        self._secrets[secret] = Grant(team_id, person, facilitator)
         return secret
+
+    def publish_teams(self, document: dict[str, Any]) -> None:
+        """The teams changed: every connected launch hears of it."""
+        self.teams_document = document
+        message = {"type": "teams", **document}
+        for client in [
+            *self.lobby.values(),
+            *(c for t in self.teams.values() for c in t.clients.values()),
+        ]:
+            self._send(client, message)
 
     def forget(self, secret: str) -> None:
         """That launch is over: its secret opens nothing any more."""
@@ -124,6 +154,8 @@ class Hub:
         for team in self.teams.values():
             for client in list(team.clients.values()):
                 client.writer.close()
+        for client in list(self.lobby.values()):
+            client.writer.close()
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
@@ -179,13 +211,28 @@ class Hub:
         except ProtocolError as error:
             self._bad(None, str(error))
             message = None
-        who = self._secrets.get(message.secret) if isinstance(message, Hello) else None
-        if who is None or who[0] not in self.teams:
+        grant = self._secrets.get(message.secret) if isinstance(message, Hello) else None
+        if grant is None or (grant.team is not None and grant.team not in self.teams):
             self._bad(None, "a connection without a valid secret")
             writer.write(encode({"type": "error", "reason": "not a member of a team"}))
             return None
-        team = self.teams[who[0]]
-        client = _Client(who[1], team.team_id, secrets.token_hex(8), writer)
+        if grant.team is None:
+            client = _Client(grant.person, None, secrets.token_hex(8), writer, grant)
+            self.lobby[client.client_id] = client
+            writer.write(
+                encode(
+                    {
+                        "type": "welcome",
+                        "me": grant.person,
+                        "team": None,
+                        "client": client.client_id,
+                        "teams": self.teams_document,
+                    }
+                )
+            )
+            return client
+        team = self.teams[grant.team]
+        client = _Client(grant.person, team.team_id, secrets.token_hex(8), writer, grant)
         # The same person connecting again (a reconnect, a takeover) replaces the old line.
         for old in [c for c in team.clients.values() if c.person == client.person]:
             del team.clients[old.client_id]
@@ -200,6 +247,7 @@ class Hub:
                     "client": client.client_id,
                     "seq": team.state.seq,
                     "session": dump_toml(team.state.session),
+                    "teams": self.teams_document,
                 }
             )
         )
@@ -213,9 +261,11 @@ class Hub:
             line = await self._line(reader)
             if line is None:
                 return
-            team = self.teams.get(client.team)
-            if team is None or team.clients.get(client.client_id) is not client:
+            team = self.teams.get(client.team) if client.team is not None else None
+            if team is None and client.client_id not in self.lobby:
                 return  # replaced by a newer connection of the same person
+            if team is not None and team.clients.get(client.client_id) is not client:
+                return
             try:
                 message = parse_client(line)
             except ProtocolError as error:
@@ -225,12 +275,26 @@ class Hub:
                 if bad >= MAX_BAD_MESSAGES:
                     return
                 continue
-            if isinstance(message, OpMessage):
+            if isinstance(message, Request):
+                self._request(client, message)
+            elif team is None:
+                self._send(client, {"type": "error", "reason": "not in a team"})
+            elif isinstance(message, OpMessage):
                 self._op(team, client, message)
             elif isinstance(message, Presence):
                 client.step, client.editing = message.step, message.editing
                 self._presence(team)
             # A second hello changes nothing: a connection is one launch.
+
+    def _request(self, client: _Client, request: Request) -> None:
+        if request.kind in ("create", "rename", "assign") and not client.grant.facilitator:
+            self._send(client, {"type": "said", "text": "Only the facilitator can do that."})
+            return
+        answer = "Teams cannot be changed here." if self.on_request is None else None
+        if self.on_request is not None:
+            answer = self.on_request(client.grant, request)
+        if answer:
+            self._send(client, {"type": "said", "text": answer})
 
     def _bad(self, client: _Client | None, reason: str) -> None:
         self.bad_messages += 1
@@ -255,7 +319,10 @@ class Hub:
         self._changed(team)
 
     def _leave(self, client: _Client) -> None:
-        team = self.teams.get(client.team)
+        if self.lobby.get(client.client_id) is client:
+            del self.lobby[client.client_id]
+            return
+        team = self.teams.get(client.team) if client.team is not None else None
         if team is not None and team.clients.get(client.client_id) is client:
             del team.clients[client.client_id]
             log.info("team %s: %s left", team.team_id, client.person)

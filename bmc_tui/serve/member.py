@@ -41,15 +41,19 @@ class TeamMember:
     on_change: Callable[[Change], None] = lambda change: None
     on_presence: Callable[[], None] = lambda: None
     on_lost: Callable[[], None] = lambda: None
+    on_teams: Callable[[], None] = lambda: None
+    on_said: Callable[[str], None] = lambda text: None
     me: str = ""
-    team: str = ""
+    team: str | None = None
+    teams: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "members"}
     client: str = ""
     replica: Replica | None = None
     presence: dict[str, Whereabouts] = field(default_factory=dict)
     _reader: asyncio.StreamReader | None = None
     _writer: asyncio.StreamWriter | None = None
 
-    async def join(self, timeout: float = 10.0) -> Replica:
+    async def join(self, timeout: float = 10.0) -> Replica | None:
+        """Connect; the member's copy of the team session, or None when in no team."""
         try:
             reader, writer = await asyncio.wait_for(
                 asyncio.open_unix_connection(str(self.socket_path), limit=MAX_MESSAGE + 1),
@@ -63,13 +67,16 @@ class TeamMember:
             raise TeamError(f"the team's session cannot be reached ({error})") from None
         if welcome.get("type") != "welcome":
             raise TeamError(str(welcome.get("reason") or "the team refused this connection"))
+        self._take_teams(welcome.get("teams"))
+        self.me, self.client = str(welcome.get("me", "")), str(welcome.get("client", ""))
+        if welcome.get("team") is None:
+            return None
         try:
             session = parse_toml(str(welcome["session"]).encode())
             seq = int(welcome["seq"])
         except (KeyError, ValueError, SessionFormatError) as error:
             raise TeamError(f"the team's session could not be read ({error})") from None
-        self.me, self.team = str(welcome["me"]), str(welcome["team"])
-        self.client = str(welcome["client"])
+        self.team = str(welcome["team"])
         self.replica = Replica(session, seq=seq, me=self.me, send=self._send_op)
         return self.replica
 
@@ -80,6 +87,18 @@ class TeamMember:
         self._write(
             {"type": "presence", "step": step, "editing": list(editing) if editing else None}
         )
+
+    def request(self, kind: str, **fields: str | None) -> None:
+        """Ask the server to change the teams (join, leave; create, rename, assign)."""
+        self._write({"type": kind, **fields})
+
+    def team_name(self, team_id: str | None) -> str:
+        return next((str(t.get("name")) for t in self.teams if t.get("id") == team_id), "")
+
+    def _take_teams(self, document: Any) -> None:
+        teams = document.get("teams") if isinstance(document, dict) else None
+        if isinstance(teams, list):
+            self.teams = [t for t in teams if isinstance(t, dict) and isinstance(t.get("id"), str)]
 
     def _write(self, message: dict[str, Any]) -> None:
         if self._writer is not None and not self._writer.is_closing():
@@ -110,6 +129,13 @@ class TeamMember:
     def handle(self, message: dict[str, Any]) -> None:
         replica = self.replica
         kind = message["type"]
+        if kind == "teams":
+            self._take_teams(message)
+            self.on_teams()
+            return
+        if kind == "said":
+            self.on_said(str(message.get("text", "")))
+            return
         if replica is None:
             return
         if kind == "applied":

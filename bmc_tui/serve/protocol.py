@@ -78,7 +78,27 @@ class Presence:
     editing: tuple[str, str, str] | None
 
 
-ClientMessage = Hello | OpMessage | Presence
+@dataclass(frozen=True)
+class Request:
+    """A change to the teams: `join`/`leave` (anyone, for themselves); `create`, `rename`
+    and `assign` (the facilitator only)."""
+
+    kind: str
+    team: str | None = None
+    name: str | None = None
+    person: str | None = None
+
+
+REQUESTS: Final = {
+    "join": ("team",),
+    "leave": (),
+    "create": ("name",),
+    "rename": ("team", "name"),
+    "assign": ("person", "team"),  # team null: out of any team
+}
+MAX_FIELD: Final = 200
+
+ClientMessage = Hello | OpMessage | Presence | Request
 
 
 def _int(value: Any) -> bool:
@@ -115,4 +135,16 @@ def parse_client(line: bytes) -> ClientMessage:
             raise ProtocolError("presence: editing is [kind, item id, field] or null")
         where = (editing[0], editing[1], editing[2]) if editing is not None else None
         return Presence(step, where)
+    if kind in REQUESTS:
+        fields: dict[str, str | None] = {}
+        for name in REQUESTS[kind]:
+            value = message.get(name)
+            optional = kind == "assign" and name == "team"
+            if value is None and optional:
+                fields[name] = None
+                continue
+            if not isinstance(value, str) or not 0 < len(value) <= MAX_FIELD:
+                raise ProtocolError(f"{kind}: {name} must be a short text")
+            fields[name] = value
+        return Request(kind, **fields)
     raise ProtocolError(f"unknown message type {one_line(kind, 40)!r}")

@@ -66,6 +66,7 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self._bucket = TokenBucket(workshop.config.input_rate, workshop.config.input_burst)
         self._closed = False
         self._ended = False
+        self.switching = False  # the child is ending to start again on another session
 
     # -- asyncssh callbacks --------------------------------------------------------
 
@@ -181,6 +182,14 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         if child is None:  # the connection went away while waiting
             return
         status = await child.exited
+        while self.switching and self._child is child:
+            # A team change: the same connection goes on with a new child.
+            self.switching = False
+            new = await self.workshop.relaunch(self)
+            if new is None:
+                return
+            child = new
+            status = await child.exited
         if self._child is not child:  # released: taken over, or the connection is gone
             return
         self._drain_output()

@@ -19,8 +19,9 @@ from ..store import Store, StoreError
 from ..text import one_line
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
-from .hub import Hub
+from .hub import Grant, Hub
 from .limits import ConnectionRate
+from .protocol import Request
 from .session import Refused, WorkshopSession
 from .status import HEARTBEAT, Connection, clear_status, write_status
 from .teams import RosterError, Team, Teams, read_roster, read_teams
@@ -97,6 +98,7 @@ class Workshop:
         self.teams = Teams()
         self.hub = Hub(self.store, self._home / "hub.sock")
         self._team_secrets: dict[int, str] = {}  # id(session) -> its launch's secret
+        self.hub.on_request = self._team_request
 
     # -- bookkeeping -----------------------------------------------------------------
 
@@ -167,7 +169,15 @@ class Workshop:
             argv = self._argv(self._session_file(ident.user, ident.slug))
         cols, rows = session.size
         env = self._child_env(session.term, session.client_env)
-        if team is not None:
+        self.forget_team_secret(session)
+        if team is None:
+            # Every launch may talk to the hub: to join a team (participants), or to form
+            # teams (the facilitator). Its secret says which, and who it is.
+            secret = self.hub.admit(None, ident.slug, facilitator=ident.facilitator)
+            self._team_secrets[id(session)] = secret
+            argv = [*argv, "--hub" if ident.facilitator else "--team", str(self.hub.socket_path)]
+            env["BMC_TUI_TEAM_SECRET"] = secret
+        else:
             path = self._team_file(team)
             try:
                 self.hub.open_team(team.team_id, path)
@@ -175,7 +185,6 @@ class Workshop:
                 log.error("team %s: %s", team.team_id, error)
                 raise Refused("Your team's canvas cannot be opened; ask the facilitator.") from None
             secret = self.hub.admit(team.team_id, ident.slug)
-            self.forget_team_secret(session)
             self._team_secrets[id(session)] = secret
             argv = [*self._argv(path), "--team", str(self.hub.socket_path)]
             # In the environment, not the command line: other local users can read argv.
@@ -198,6 +207,86 @@ class Workshop:
             term=term,
             client_env=client_env,
         )
+
+    # -- teams -----------------------------------------------------------------------
+
+    def _team_request(self, grant: Grant, request: Request) -> str | None:
+        """A launch asks to change the teams (see Hub._request); None when done."""
+        teams = self.teams
+        moved: list[str] = []
+        try:
+            if request.kind == "join":
+                team = teams.find(request.team or "")
+                if team is None:
+                    return "There is no such team."
+                teams.assign(grant.person, team)
+                moved.append(grant.person)
+            elif request.kind == "leave":
+                teams.assign(grant.person, None)
+                moved.append(grant.person)
+            elif request.kind == "create":
+                teams.create(request.name or "")
+            elif request.kind == "rename":
+                team = teams.find(request.team or "")
+                if team is None:
+                    return "There is no such team."
+                teams.rename(team, request.name or "")
+            elif request.kind == "assign":
+                from ..store import slugify
+
+                person = slugify(request.person or "")
+                target = teams.find(request.team) if request.team else None
+                if request.team and target is None:
+                    return "There is no such team."
+                teams.assign(person, target)
+                if person not in teams.people:
+                    teams.people.append(person)
+                moved.append(person)
+        except RosterError as error:
+            return str(error)
+        self._teams_changed()
+        for person in moved:
+            self._move(person)
+        log.info("teams: %s by %s", request.kind, grant.person or "the facilitator")
+        return None
+
+    def _teams_changed(self) -> None:
+        try:
+            self.teams.save(self.config.sessions_dir)
+        except OSError as error:
+            log.warning("cannot write the teams file: %s", error)
+        self.hub.publish_teams(self.teams.to_document())
+
+    def _move(self, person: str) -> None:
+        """A connected person's team changed: their screen restarts on the right session."""
+        session = self._active.get(person)
+        if session is not None and session.child is not None:
+            session.switching = True
+            self.spawn(session.child.stop())
+
+    async def relaunch(self, session: WorkshopSession) -> Child | None:
+        """A new child for the same connection (after a team change)."""
+        lock = self._locks.setdefault(session.identity.slug, asyncio.Lock())
+        async with lock:
+            old = session.release_child()
+            if old is not None:
+                await old.stop()
+            if (
+                session.closed
+                or self._stopping
+                or self._active.get(session.identity.slug) is not session
+            ):
+                return None
+            try:
+                child = await self._start_child(session)
+            except Refused as reason:
+                session.refuse(str(reason))
+                return None
+            if session.closed:
+                await child.stop()
+                return None
+            session.attach_child(child)
+        return child
 
     def forget_team_secret(self, session: WorkshopSession) -> None:
         secret = self._team_secrets.pop(id(session), None)
@@ -283,6 +372,7 @@ class Workshop:
         self.config.sessions_dir.mkdir(parents=True, exist_ok=True)
         self.teams = self._load_teams()
         self.teams.save(self.config.sessions_dir)
+        self.hub.teams_document = self.teams.to_document()
         await self.hub.start()
         if self.config.launcher == "fork":
             from .forkserver import ForkServer

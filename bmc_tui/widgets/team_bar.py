@@ -31,7 +31,8 @@ class TeamBar(Static):
         if team is None:
             return
         text = Text()
-        text.append(f"Team {one_line(team.team, 30)}", style="bold")
+        name = team.team_name(team.team) or team.team or ""
+        text.append(f"Team {one_line(name, 30)}", style="bold")
         others = sorted(name for name in app.team_presence if name != team.me)
         if not others:
             text.append("  · nobody else here yet", style="dim")

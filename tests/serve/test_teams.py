@@ -113,3 +113,32 @@ async def test_two_members_build_one_canvas_over_ssh_and_a_non_member_keeps_thei
         assert (server.sessions_dir / "cy.toml").exists()
         assert "Ferry riders" not in (server.sessions_dir / "cy.toml").read_text()
         assert "Team Red" not in cy.text
+
+
+@pytest.mark.timeout(90)
+async def test_a_participant_joins_a_team_from_the_first_screen_and_leaves_it(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    from bmc_tui.serve.teams import read_teams
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\n[[teams]]\nname = "Blue"\n')
+    server = serve("--open", "--roster", str(roster))
+    async with await connect(server.port, "ana") as conn:
+        ana = await terminal(conn, 120, 36)
+        await ana.wait_for("This workshop has teams", timeout=30)
+        ana.write(b"\r")  # the first team, Red
+        await until(lambda: read_teams(server.sessions_dir).team_of("ana") is not None, 10, "in")
+        assert read_teams(server.sessions_dir).team_of("ana").name == "Red"  # type: ignore[union-attr]
+        await ana.wait_for("nobody else here yet", timeout=30)  # the team's line
+        assert (server.sessions_dir / "team-red.toml").exists()
+        mark = len(ana.output)
+        ana.write(b"\x10")  # Ctrl+P
+        await ana.wait_for("Search for commands", timeout=10)
+        ana.write(b"Leave team")
+        await until(lambda: b"Back to your own session" in ana.output[mark:], 10, "the command")
+        ana.write(b"\r")
+        await until(lambda: read_teams(server.sessions_dir).team_of("ana") is None, 10, "out")
+        # Back on her own session, where the choice is offered again.
+        await until(lambda: b"This workshop has teams" in ana.output[mark:], 30, "own again")
+        assert (server.sessions_dir / "ana.toml").exists()
