@@ -142,3 +142,39 @@ async def test_a_participant_joins_a_team_from_the_first_screen_and_leaves_it(
         # Back on her own session, where the choice is offered again.
         await until(lambda: b"This workshop has teams" in ana.output[mark:], 30, "own again")
         assert (server.sessions_dir / "ana.toml").exists()
+
+
+@pytest.mark.timeout(90)
+async def test_the_facilitator_creates_a_team_and_moves_a_connected_person_into_it(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    from bmc_tui.serve.teams import read_teams
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('people = ["ana", "bo"]\n')
+    server = serve("--open", "--facilitator-passcode", "boss", "--roster", str(roster))
+    async with (
+        await connect(server.port, "facilitator", "boss") as boss_conn,
+        await connect(server.port, "ana") as ana_conn,
+    ):
+        boss = await terminal(boss_conn, 110, 30)
+        await boss.wait_for("(not here)", timeout=30)
+        boss.write(b"n")
+        await boss.wait_for("Name of the new team", timeout=10)
+        boss.write(b"Green\r")
+        await until(lambda: read_teams(server.sessions_dir).find("Green") is not None, 10, "made")
+        ana = await terminal(ana_conn, 110, 30)
+        await ana.wait_for("This workshop has teams", timeout=30)
+        ana.write(b"\x1b")  # on her own for now
+        await until(lambda: (server.sessions_dir / "ana.toml").exists(), 10, "ana's session")
+        # Ana's own row comes first (sessions, then people not here): move her.
+        await boss.wait_for("1 connected", timeout=10)
+        boss.write(b"m")
+        await boss.wait_for("Move ana to", timeout=10)
+        boss.write(b"\r")
+        await until(
+            lambda: read_teams(server.sessions_dir).team_of("ana") is not None, 10, "assigned"
+        )
+        # Moved at once: her screen restarts on the team's canvas.
+        await ana.wait_for("nobody else here yet", timeout=30)
+        await boss.wait_for("Team Green", timeout=10)

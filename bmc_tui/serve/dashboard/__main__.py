@@ -10,10 +10,16 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bmc-tui-dashboard")
     parser.add_argument("--sessions-dir", required=True, metavar="DIR")
+    # The server's team hub, to form teams (the launch's secret is in the environment).
+    parser.add_argument("--hub", metavar="SOCKET")
     args = parser.parse_args(argv)
+    import os
+
     from .app import DashboardApp
 
-    DashboardApp(Path(args.sessions_dir)).run()
+    secret = os.environ.pop("BMC_TUI_TEAM_SECRET", None)
+    hub = Path(args.hub) if args.hub and secret else None
+    DashboardApp(Path(args.sessions_dir), hub, secret).run()
     return 0
 
 

@@ -41,6 +41,9 @@ class RoomScreen(Screen[None]):
         Binding("t", "timebox", "Timebox", id="timebox"),
         Binding("a", "announce", "Announce", id="announce"),
         Binding("x", "clear_timebox", "Stop timebox", id="clear-timebox"),
+        Binding("n", "new_team", "New team", id="new-team"),
+        Binding("r", "rename_team", "Rename team", id="rename-team", show=False),
+        Binding("m", "move_person", "Move to team", id="move-person"),
     ]
 
     def __init__(self, sessions_dir: Path) -> None:
@@ -131,6 +134,60 @@ class RoomScreen(Screen[None]):
         if session_id is not None:
             path = self.roster.sessions_dir / f"{session_id}.toml"
             self.app.push_screen(SessionScreen(path))
+
+    # -- teams (through the server's hub: it moves connected people at once) -------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_team", "rename_team", "move_person"):
+            return self.dashboard.teams_link is not None
+        return True
+
+    def _selected_row(self) -> Row | None:
+        selected = self._selected()
+        return next((r for r in self.roster.rows() if r.session_id == selected), None)
+
+    def action_new_team(self) -> None:
+        from .teams import TeamNameScreen
+
+        def done(name: str | None) -> None:
+            link = self.dashboard.teams_link
+            if name and link is not None:
+                link.request("create", name=name)
+
+        self.app.push_screen(TeamNameScreen("Name of the new team:"), done)
+
+    def action_rename_team(self) -> None:
+        from .teams import TeamNameScreen
+
+        row = self._selected_row()
+        if row is None or not row.is_team:
+            self.notify("Choose a team's row first.", severity="warning")
+            return
+
+        def done(name: str | None) -> None:
+            link = self.dashboard.teams_link
+            if name and link is not None and row is not None:
+                link.request("rename", team=row.session_id, name=name)
+
+        current = row.title.removeprefix("Team ")
+        self.app.push_screen(TeamNameScreen("New name of the team:", current), done)
+
+    def action_move_person(self) -> None:
+        from .teams import NO_TEAM, PickTeamScreen
+
+        row = self._selected_row()
+        link = self.dashboard.teams_link
+        if row is None or row.is_team or link is None:
+            self.notify("Choose a person's row first.", severity="warning")
+            return
+        person = row.session_id
+        teams = [(str(t["id"]), str(t.get("name", t["id"]))) for t in link.teams]
+
+        def done(choice: str | None) -> None:
+            if choice is not None and link is not None:
+                link.request("assign", person=person, team=None if choice == NO_TEAM else choice)
+
+        self.app.push_screen(PickTeamScreen(row.title, teams), done)
 
     def action_timebox(self) -> None:
         def done(result: tuple[float, str | None] | None) -> None:
