@@ -178,3 +178,91 @@ async def test_the_facilitator_creates_a_team_and_moves_a_connected_person_into_
         # Moved at once: her screen restarts on the team's canvas.
         await ana.wait_for("nobody else here yet", timeout=30)
         await boss.wait_for("Team Green", timeout=10)
+
+
+async def _two_members_on_the_canvas(
+    server: Server, ana_conn: object, bo_conn: object
+) -> tuple[object, object]:
+    ana = await terminal(ana_conn, 120, 36)  # type: ignore[arg-type]
+    bo = await terminal(bo_conn, 120, 36)  # type: ignore[arg-type]
+    for term in (ana, bo):
+        await term.wait_for("Team Red", timeout=30)
+        term.write(F3)
+        await term.wait_for("Customer Segments", timeout=15)
+    return ana, bo
+
+
+async def _add_item(term: object, other: object, text: bytes) -> None:
+    drawn = term.text.count("(no text yet)")  # type: ignore[attr-defined]
+    term.write(b"a")  # type: ignore[attr-defined]
+    await until(lambda: term.text.count("(no text yet)") > drawn, 10, "new item")  # type: ignore[attr-defined]
+    term.write(text)  # type: ignore[attr-defined]
+    await other.wait_for(text.decode(), timeout=10)  # type: ignore[attr-defined]
+
+
+def _team_texts(server: Server) -> set[str] | None:
+    try:
+        session = parse_toml((server.sessions_dir / "team-red.toml").read_bytes())
+    except Exception:  # noqa: BLE001 - mid-replace
+        return None
+    return {i.text for i in session.canvas.customer_segments}
+
+
+@pytest.mark.timeout(120)
+async def test_a_member_whose_connection_dies_comes_back_to_the_current_canvas(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    async with await connect(server.port, "bo") as bo_conn:
+        ana_conn = await connect(server.port, "ana")
+        ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
+        await _add_item(ana, bo, b"Ferry riders")
+        ana.write(b" and")  # type: ignore[attr-defined]
+        ana_conn.abort()  # mid-typing: the connection is gone, no goodbye
+        # Bo carries on.
+        await _add_item(bo, bo, b"Night owls")
+        await until(lambda: (_team_texts(server) or set()) >= {"Night owls"}, 5, "bo saved")
+        async with await connect(server.port, "ana") as again_conn:
+            again = await terminal(again_conn, 120, 36)
+            await again.wait_for("Team Red", timeout=30)
+            again.write(F3)
+            await again.wait_for("Night owls", timeout=15)
+            await again.wait_for("Ferry riders", timeout=5)
+    texts = _team_texts(server) or set()
+    assert "Night owls" in texts
+    assert any(t.startswith("Ferry riders") for t in texts)
+
+
+@pytest.mark.timeout(120)
+async def test_the_server_killed_mid_typing_loses_at_most_the_last_second(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    async with (
+        await connect(server.port, "ana") as ana_conn,
+        await connect(server.port, "bo") as bo_conn,
+    ):
+        ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
+        await _add_item(ana, bo, b"Ferry riders")
+        await _add_item(bo, ana, b"Night owls")
+        # Everything the team had a second ago is on disk, without anyone stopping.
+        await until(
+            lambda: _team_texts(server) == {"Ferry riders", "Night owls"}, 2, "saved in time"
+        )
+        ana.write(b" at dawn")  # type: ignore[attr-defined]
+        server.proc.kill()
+        server.proc.wait(10)
+    texts = _team_texts(server)
+    assert texts is not None, "the team's file parses"
+    assert "Night owls" in texts and any(t.startswith("Ferry riders") for t in texts)
+    # Started again on the same folder, the team carries on from the file.
+    again = serve("--open", "--roster", str(roster))
+    async with await connect(again.port, "bo") as conn:
+        term = await terminal(conn, 120, 36)
+        await term.wait_for("Team Red", timeout=30)
+        term.write(F3)
+        await term.wait_for("Night owls", timeout=15)
