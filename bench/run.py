@@ -18,7 +18,7 @@ from typing import Any
 
 from .common import RESULTS, Row, write_json
 
-SUITES = ("cold_start", "keystrokes", "files", "serve")
+SUITES = ("cold_start", "keystrokes", "files", "serve", "teams")
 
 
 def machine() -> dict[str, Any]:
@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
                 from . import files
 
                 got = files.run(args.quick)
+            elif suite == "teams":
+                from . import teams
+
+                got = teams.run(args.quick)
             else:
                 from . import serve
 

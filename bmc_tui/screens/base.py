@@ -98,7 +98,8 @@ class StepScreen(Screen[None]):
             _, kind, item_id, name = key
             for item_list in self.query(ItemList):
                 if item_list.kind == kind:
-                    item_list.refresh_item_soon(item_id)
+                    # Already gathered over TEAM_REFRESH: shown now, not after a typing pause.
+                    item_list.refresh_item(item_id)
             for form in self.query(ItemForm):
                 if form.kind == kind and form.item_id == item_id:
                     form.refresh_field(name)
