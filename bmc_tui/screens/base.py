@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, Select, TextArea
 
 from ..model import KIND_TITLES, LINK_SCHEMA
 from ..widgets.banner import Banner
@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from ..collab import Change
     from ..editing import Editor
     from ..model import Session
+
+
+def show_remote_text(area: TextArea, text: str) -> None:
+    """A teammate's text in a text area, keeping this member's cursor where it can stay."""
+    if area.text == text:
+        return
+    row, column = area.cursor_location
+    with area.prevent(TextArea.Changed):
+        area.load_text(text)
+    last = area.document.line_count - 1
+    row = min(row, last)
+    area.move_cursor((row, min(column, len(area.document.get_line(row)))))
 
 
 class StepScreen(Screen[None]):

@@ -136,3 +136,42 @@ async def test_undo_takes_back_only_my_own_change(hub: Hub, sessions_dir: Path) 
         await wait_for(pa, lambda: "Bo" not in shown(ana), 5, "bo's item gone")
         assert [i.text for i in on_disk(hub).canvas.customer_segments] == ["Ana"]
         assert "Ana" in shown(bo)
+
+
+async def test_answers_and_ratings_of_a_teammate_show_in_place(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    from bmc_tui.screens.social import AnswerArea, SocialScreen
+    from bmc_tui.widgets.rating import Rating
+
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        for app in (ana, bo):
+            # Two apps in one process: what the test calls must run as the right app
+            # (a screen made outside it would take the other app for its own).
+            with app._context():
+                app.goto_step("social")
+            await wait_for(pa, lambda app=app: isinstance(app.screen, SocialScreen), 5, "social")
+        await pa.pause()
+        await pb.pause()
+        ana_areas = list(ana.screen.query(AnswerArea))
+        bo_areas = list(bo.screen.query(AnswerArea))
+        # Ana is typing in the second answer while Bo types the first.
+        with ana._context():
+            ana_areas[1].focus()
+            await pa.press(*"Mine")
+        with bo._context():
+            bo_areas[0].focus()
+            await pb.press(*"Because")
+        await wait_for(pa, lambda: ana_areas[0].text == "Because", 5, "bo's answer for ana")
+        assert ana.focused is ana_areas[1] and ana_areas[1].text == "Mine"
+        assert ana_areas[1].cursor_location == (0, 4)
+        await wait_for(pb, lambda: bo_areas[1].text == "Mine", 5, "ana's answer for bo")
+        with bo._context():
+            bo.editor.set_rating("conversation", 4)  # type: ignore[union-attr]
+            bo.edited()
+        rating = ana.screen.query_one("#rating-conversation", Rating)
+        await wait_for(pa, lambda: rating.value == 4, 5, "bo's rating for ana")
+        answers = on_disk(hub).social.answers
+        assert sorted(answers.values()) == ["Because", "Mine"]

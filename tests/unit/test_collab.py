@@ -323,7 +323,7 @@ def random_edit(replica: Replica, rng: random.Random) -> None:
         elif choice == 5:
             editor.set_answer(rng.choice(["q1", "q2"]), rng.choice(["", "yes", "no"]))
         elif choice == 6:
-            editor.set_rating("strengths", rng.choice([None, 1, 4]))
+            editor.set_rating("conversation", rng.choice([None, 1, 4]))
         elif choice == 7:
             editor.set_strategy_field("vision", rng.choice(["", "Big", "Small"]))
         elif choice == 8:
