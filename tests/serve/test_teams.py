@@ -91,11 +91,7 @@ async def test_two_members_build_one_canvas_over_ssh_and_a_non_member_keeps_thei
         # Keys typed before the new item's field has the focus would go to the list: wait
         # for the new (empty) item to be drawn first, as a person would.
         for term, text, other in ((ana, b"Ferry riders", bo), (bo, b"Night owls", ana)):
-            drawn = term.text.count("(no text yet)")
-            term.write(b"a")
-            await until(lambda t=term, d=drawn: t.text.count("(no text yet)") > d, 10, "new item")
-            term.write(text)
-            await other.wait_for(text.decode(), timeout=10)
+            await _add_item(server, term, other, text)
         team_file = server.sessions_dir / "team-red.toml"
 
         def both_saved() -> bool:
@@ -112,7 +108,7 @@ async def test_two_members_build_one_canvas_over_ssh_and_a_non_member_keeps_thei
         assert not (server.sessions_dir / "ana.toml").exists()
         assert (server.sessions_dir / "cy.toml").exists()
         assert "Ferry riders" not in (server.sessions_dir / "cy.toml").read_text()
-        assert "Team Red" not in cy.text
+        assert "nobody else here yet" not in cy.text and "Ferry riders" not in cy.text
 
 
 @pytest.mark.timeout(90)
@@ -192,12 +188,20 @@ async def _two_members_on_the_canvas(
     return ana, bo
 
 
-async def _add_item(term: object, other: object, text: bytes) -> None:
+async def _add_item(server: Server, term: object, other: object, text: bytes) -> None:
+    """Add an item and type its text, once its field has the focus, as a person would.
+
+    Keys typed before the field has the focus go to the list. The new item on the screen
+    and then in the team's file (saved half a second later) shows the app has long since
+    handled the add and moved the focus, without a fixed sleep.
+    """
+    before = len(_team_texts(server) or ())
     drawn = term.text.count("(no text yet)")  # type: ignore[attr-defined]
     term.write(b"a")  # type: ignore[attr-defined]
     await until(lambda: term.text.count("(no text yet)") > drawn, 10, "new item")  # type: ignore[attr-defined]
+    await until(lambda: len(_team_texts(server) or ()) > before, 10, "new item saved")
     term.write(text)  # type: ignore[attr-defined]
-    await other.wait_for(text.decode(), timeout=10)  # type: ignore[attr-defined]
+    await other.wait_for(text.decode(), timeout=15)  # type: ignore[attr-defined]
 
 
 def _team_texts(server: Server) -> set[str] | None:
@@ -218,11 +222,11 @@ async def test_a_member_whose_connection_dies_comes_back_to_the_current_canvas(
     async with await connect(server.port, "bo") as bo_conn:
         ana_conn = await connect(server.port, "ana")
         ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
-        await _add_item(ana, bo, b"Ferry riders")
+        await _add_item(server, ana, bo, b"Ferry riders")
         ana.write(b" and")  # type: ignore[attr-defined]
         ana_conn.abort()  # mid-typing: the connection is gone, no goodbye
         # Bo carries on.
-        await _add_item(bo, bo, b"Night owls")
+        await _add_item(server, bo, bo, b"Night owls")
         await until(lambda: (_team_texts(server) or set()) >= {"Night owls"}, 5, "bo saved")
         async with await connect(server.port, "ana") as again_conn:
             again = await terminal(again_conn, 120, 36)
@@ -247,8 +251,8 @@ async def test_the_server_killed_mid_typing_loses_at_most_the_last_second(
         await connect(server.port, "bo") as bo_conn,
     ):
         ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
-        await _add_item(ana, bo, b"Ferry riders")
-        await _add_item(bo, ana, b"Night owls")
+        await _add_item(server, ana, bo, b"Ferry riders")
+        await _add_item(server, bo, ana, b"Night owls")
         # Everything the team had a second ago is on disk, without anyone stopping.
         await until(
             lambda: _team_texts(server) == {"Ferry riders", "Night owls"}, 2, "saved in time"
