@@ -178,3 +178,22 @@ async def test_presence_says_who_is_in_and_where(hub: Hub) -> None:
     bo.close()
     await until(lambda: "bo" not in ana.presence)
     ana.close()
+
+
+async def test_a_team_file_changed_by_another_program_is_not_overwritten(hub: Hub) -> None:
+    ana, changes = await member(hub, "red", "ana")
+    assert ana.replica is not None
+    ana.replica.editor.set_answer("q1", "ours")
+    await until(lambda: "ours" in saved(hub, "red"), 3)
+    path = hub.store.path_for("red")
+    theirs = saved(hub, "red").replace('title = "Red"', 'title = "Edited elsewhere"')
+    path.write_text(theirs)
+    ana.replica.editor.set_answer("q1", "ours again")
+    await until(lambda: hub.teams["red"].problem is not None, 5)
+    assert path.read_text() == theirs  # never overwritten
+    # From now on changes are refused with the reason, and nothing is applied.
+    seq = hub.teams["red"].state.seq
+    ana.replica.editor.set_answer("q2", "more")
+    await until(lambda: any("another program" in n for c in changes for n in c.notices), 5)
+    assert hub.teams["red"].state.seq == seq
+    ana.close()

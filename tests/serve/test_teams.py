@@ -270,3 +270,32 @@ async def test_the_server_killed_mid_typing_loses_at_most_the_last_second(
         await term.wait_for("Team Red", timeout=30)
         term.write(F3)
         await term.wait_for("Night owls", timeout=15)
+
+
+def test_a_teams_canvas_starts_empty_from_an_example_or_as_a_copy(tmp_path: Path) -> None:
+    from bmc_tui.serve.config import ServeConfig
+    from bmc_tui.serve.workshop import Workshop
+    from bmc_tui.store import Store
+
+    folder = tmp_path / "workshop"
+    store = Store(folder)
+    handle = store.create("Ana", "ana")
+    handle.session.strategy.vision = "Ana's own vision"
+    store.save(handle)
+    store.close(handle)
+    before = (folder / "ana.toml").read_bytes()
+    workshop = Workshop(ServeConfig(sessions_dir=folder))
+    import shutil
+
+    shutil.rmtree(workshop._home)  # its private folder: not needed to make files
+    teams = Teams()
+    empty = workshop._team_file(teams.create("Empty"))
+    example = workshop._team_file(teams.create("Platform", start="platform"))
+    copy = workshop._team_file(teams.create("Copy", start="copy:ana"))
+    assert parse_toml(empty.read_bytes()).canvas.customer_segments == []
+    assert parse_toml(example.read_bytes()).canvas.customer_segments
+    copied = parse_toml(copy.read_bytes())
+    assert copied.strategy.vision == "Ana's own vision" and copied.title == "Team Copy"
+    assert (folder / "ana.toml").read_bytes() == before  # the member's own file untouched
+    # Made once: a second look keeps what the team has done since.
+    assert workshop._team_file(teams.find("Copy")) == copy  # type: ignore[arg-type]
