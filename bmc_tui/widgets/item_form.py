@@ -198,6 +198,8 @@ class ItemForm(VerticalScroll, can_focus=False):
         value = self._value_of(item, spec)
         if isinstance(widget, Input):
             shown = "" if value is None else str(value)
+            if widget.has_focus and widget.has_class("-invalid"):
+                return  # a date or number half typed (not yet a value): the person's, kept
             if widget.value != shown:
                 cursor = widget.cursor_position
                 with widget.prevent(Input.Changed):

@@ -1163,3 +1163,40 @@ def test_random_edits_never_break_the_session_and_undo_all_restores_it(
     assert without_step(session_to_dict(editor.session)) == without_step(original)
     assert editor.session.step == step
     assert editor.session is session
+
+
+def test_ids_chosen_by_the_caller_must_be_well_formed_and_free() -> None:
+    from bmc_tui.editing import EditError, Editor
+    from bmc_tui.model import Session
+
+    editor = Editor(Session.new("s", "S"))
+    item = editor.add_item("channels", "Ferry", item_id="ch-ana")
+    assert item.id == "ch-ana"
+    for bad in ("ch-ana", "Bad Id", "", "x" * 65):
+        with pytest.raises(EditError):
+            editor.add_item("channels", "again", item_id=bad)
+    twin = editor.duplicate_item("channels", "ch-ana", new_id="ch-bo")
+    assert twin.id == "ch-bo" and [i.id for i in editor.session.canvas.channels] == [
+        "ch-ana",
+        "ch-bo",
+    ]
+
+
+def test_restore_item_puts_back_the_item_and_the_links_that_still_can_be() -> None:
+    from bmc_tui.editing import Editor
+    from bmc_tui.model import Item, Session
+
+    session = Session.new("s", "S")
+    session.canvas.customer_segments.append(Item("cs-a", "A"))
+    session.canvas.value_propositions += [
+        Item("vp-1", "One", links={"segments": ["cs-a"]}),
+        Item("vp-2", "Two", links={"segments": ["cs-a"]}),
+    ]
+    editor = Editor(session)
+    doomed = editor.item("customer_segments", "cs-a")
+    refs = editor.delete("customer_segments", "cs-a")
+    editor.delete("value_propositions", "vp-2")  # one holder is gone by the time of restore
+    editor.restore_item("customer_segments", 5, doomed, refs)
+    assert [i.id for i in session.canvas.customer_segments] == ["cs-a"]
+    assert session.canvas.value_propositions[0].linked("segments") == ["cs-a"]
+    assert editor.can_undo()
