@@ -609,6 +609,7 @@ class Replica:
         self._undoing = False
         self._history_ops: list[Op] = []  # inverses gathered while undoing/redoing
         self._told: set[tuple[str, Key]] = set()  # conflicts already told (once per burst)
+        self._last_refusal = ""
         self.on_step: Callable[[str | None], None] | None = None
 
     @property
@@ -791,7 +792,10 @@ class Replica:
             return change
         self.pending.remove(pending)
         self._suspect = True
-        change.notices.append(f"Not kept: {reason}")
+        if reason != self._last_refusal:
+            # Typing on in a deleted item would otherwise say the same thing at every key.
+            change.notices.append(f"Not kept: {reason}")
+        self._last_refusal = reason
         change.merge(self._settle())
         return change
 
