@@ -18,7 +18,7 @@ from typing import Any
 
 from .common import RESULTS, Row, write_json
 
-SUITES = ("cold_start", "keystrokes", "files", "room_report", "serve", "room")
+SUITES = ("cold_start", "keystrokes", "files", "room_report", "serve", "room", "teams")
 
 
 def machine() -> dict[str, Any]:
@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                 from . import room
 
                 got = room.run(args.quick)
+            elif suite == "teams":
+                from . import teams
+
+                got = teams.run(args.quick)
             else:
                 from . import serve
 

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from textual.driver import Driver
     from textual.notifications import SeverityLevel
 
+    from .collab import Change
+    from .serve.member import TeamMember, Whereabouts
+
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
 # longer than AUTOSAVE_MAX after the first unsaved change: killing the terminal mid-typing
 # loses at most the last second (a hang-up saves everything). The save *starts* by
@@ -59,6 +62,8 @@ ROOM_POLL = 1.0
 SUMMON_FRESH = 60.0
 NOTICE_SECONDS = 12.0
 FINDINGS_DELAY = 0.25
+# Teammates' changes are shown together this often (not one screen update per key).
+TEAM_REFRESH = 0.1
 
 
 @dataclass
@@ -75,6 +80,8 @@ class AppConfig:
     autosave_delay: float = AUTOSAVE_DELAY
     settings_file: Path | None = None
     places_file: Path | None = None
+    team_socket: Path | None = None  # a team session: the server's team hub
+    team_secret: str | None = None  # this launch's secret for it
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -112,6 +119,8 @@ class BmcApp(App[None]):
     """Why the last save failed (None when it worked): the banner shows it."""
     notice: var[str | None] = var(None, init=False)
     """A one-line notice from the room (a summon) for the banner, for NOTICE_SECONDS."""
+    team_presence: var[dict[str, Whereabouts]] = var(dict, init=False, always_update=True)
+    """Who else is in the team session, and where (empty when not in a team)."""
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
@@ -142,6 +151,11 @@ class BmcApp(App[None]):
         self._result_seen: str | None = None
         self._pending: dict[str, object] = {}
         self._notice_timer: Timer | None = None
+        self.team: TeamMember | None = None  # set while this app edits a team's session
+        self.team_link: TeamMember | None = None  # the line to the server's hub, if any
+        self._team_change: Change | None = None
+        self._team_timer: Timer | None = None
+        self._team_editing: tuple[str, str, str] | None = None
         super().__init__()
         register_themes(self)
         settings = load_settings(config.settings_file)
@@ -163,6 +177,8 @@ class BmcApp(App[None]):
 
     @property
     def can_edit(self) -> bool:
+        if self.team is not None and not self.team.connected:
+            return False
         return self.handle is not None and self.handle.writable
 
     async def on_event(self, event: events.Event) -> None:
@@ -203,6 +219,9 @@ class BmcApp(App[None]):
             asyncio.get_running_loop().add_reader(self._room_watch.fileno(), self._room_event)
         # After the session opens (below): the first read of the room knows who this is.
         self.call_next(self._poll_room)
+        if self.config.team_socket is not None:
+            self.run_worker(self._join_team(), group="team")
+            return
         if self.config.session_path is not None:
             if not self.open_session(self.config.session_path):
                 if self.config.participant:
@@ -256,7 +275,11 @@ class BmcApp(App[None]):
         """Save what is pending and let go of the session (and its lock)."""
         self._remember_place()
         self.flush()
-        if self.handle is not None:
+        if self.team is not None:
+            # The hub holds the team's file; leaving is closing the line to it.
+            self.team.close()
+            self.team = None
+        elif self.handle is not None:
             self.store.close(self.handle)
         self.handle = None
         self.editor = None
@@ -283,11 +306,142 @@ class BmcApp(App[None]):
         self._remember_place()
         super().exit(*args, **kwargs)
 
+    # -- a team session (the server's hub holds it; see collab.py) ---------------------------
+
+    async def _join_team(self) -> None:
+        from .serve.member import TeamError, TeamMember
+
+        assert self.config.team_socket is not None
+        member = TeamMember(
+            self.config.team_socket,
+            self.config.team_secret or "",
+            on_change=self._team_changed,
+            on_presence=self._team_presence_changed,
+            on_lost=self._team_lost,
+            on_teams=self.refresh_bindings,
+            on_said=lambda text: self.notify(text, title="Teams", severity="warning"),
+        )
+        try:
+            replica = await member.join()
+        except TeamError as error:
+            self.exit(return_code=2, message=f"bmc-tui: {error}")
+            return
+        self.team_link = member
+        if replica is None:
+            # In no team: the person's own session, as without a hub.
+            self.run_worker(member.run(), group="team")
+            path = self.config.session_path
+            if path is None or not self.open_session(path):
+                self.exit(return_code=2)
+                return
+            if member.teams:
+                self._offer_teams()
+            return
+        self.team = member
+        session = replica.session
+        path = self.config.session_path or self.config.sessions_dir / f"{session.id}.toml"
+        self.handle = Handle(path, session)
+        self.editor = replica.editor
+        self.findings = evaluate(session)
+        self.sub_title = f"Team {member.team_name(member.team) or member.team}: {session.title}"
+        self.run_worker(member.run(), group="team")
+        self.goto_step(session.step or "social")
+
+    def _offer_teams(self) -> None:
+        """The first screen's choice when the workshop has teams: one, or on my own."""
+        from .screens.join_team import JoinTeamScreen
+
+        link = self.team_link
+        if link is None:
+            return
+        choices = [(str(t["id"]), str(t.get("name", t["id"]))) for t in link.teams]
+
+        def chosen(team_id: str | None) -> None:
+            if team_id:
+                self.join_team(team_id)
+
+        self.push_screen(JoinTeamScreen(choices), chosen)
+
+    def join_team(self, team_id: str | None) -> None:
+        """Ask to work in a team (None: leave it); the server restarts this screen on it."""
+        if self.team_link is None:
+            return
+        self.flush()
+        if team_id is None:
+            self.team_link.request("leave")
+        else:
+            self.team_link.request("join", team=team_id)
+        self.notify("Moving…", title="Teams", timeout=3)
+
+    def team_editing(self, where: tuple[str, str, str] | None) -> None:
+        """The item field this member is typing in (teammates see their name on it)."""
+        if self.team is not None and where != self._team_editing:
+            self._team_editing = where
+            self._send_presence()
+
+    def _send_presence(self) -> None:
+        if self.team is not None:
+            self.team.send_presence(self.current_step, self._team_editing)
+
+    def editors_of(self, item_id: str) -> list[str]:
+        """Teammates typing in this item now."""
+        if self.team is None:
+            return []
+        return [
+            name
+            for name, where in self.team_presence.items()
+            if name != self.team.me and where.editing is not None and where.editing[1] == item_id
+        ]
+
+    def _team_presence_changed(self) -> None:
+        if self.team is not None:
+            self.team_presence = dict(self.team.presence)
+
+    def _team_changed(self, change: Change) -> None:
+        team = self.team.team_name(self.team.team) if self.team is not None else ""
+        for notice in change.notices:
+            self.notify(notice, title=f"Team {team}".strip(), severity="warning", timeout=10)
+        if self._team_change is None:
+            self._team_change = change
+        else:
+            self._team_change.merge(change)
+        # Shown together: a teammate typing is one screen update per TEAM_REFRESH, not per key.
+        if self._team_timer is None:
+            self._team_timer = self.set_timer(TEAM_REFRESH, self._show_team_change)
+
+    def _show_team_change(self) -> None:
+        self._team_timer = None
+        change, self._team_change = self._team_change, None
+        if change is None or self.editor is None:
+            return
+        self.revision = self.editor.revision
+        self._schedule_findings()
+        from .screens.base import StepScreen
+
+        step_screen = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None
+        )
+        if step_screen is None:
+            return
+        if change.full and step_screen is self.screen and self.current_step:
+            self.goto_step(self.current_step, step_screen.resume_target())
+        else:
+            step_screen.team_changed(change)
+
+    def _team_lost(self) -> None:
+        if self.handle is not None and self.team is not None:
+            self.handle.read_only = "the connection to the team was lost; reconnect to go on"
+            self.notify(self.handle.read_only, title="Team", severity="error", timeout=20)
+            self.revision += 1
+            self.refresh_bindings()
+
     def flush(self) -> None:
         """Save what is pending now, synchronously (quitting, hang-up, switching sessions)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
+        if self.team is not None:
+            return  # the hub saves the team's session
         # Waits for a save running in the worker thread, so the two never interleave.
         with self._write_lock:
             # An autosave in flight counts as pending: its worker may never run (workers
@@ -310,6 +464,9 @@ class BmcApp(App[None]):
         if self.editor is None:
             return
         self.revision = self.editor.revision
+        if self.team is not None:
+            self._schedule_findings()
+            return
         if not self.can_edit:
             return
         self._dirty = True
@@ -322,6 +479,9 @@ class BmcApp(App[None]):
             self._save_timer = self.set_timer(self.config.autosave_delay, self._save_now)
         elif now - self._unsaved_since + self.config.autosave_delay <= AUTOSAVE_MAX:
             self._save_timer.reset()
+        self._schedule_findings()
+
+    def _schedule_findings(self) -> None:
         # Findings follow once typing pauses (a trailing debounce): recomputing them in the
         # middle of a word would land on a keystroke and make it late.
         if self._findings_timer is None:
@@ -510,6 +670,9 @@ class BmcApp(App[None]):
         if self.can_edit and self.editor.session.step != step:
             self.editor.set_session_field("step", step)
             self.edited()
+        if self.team is not None:
+            self._team_editing = None
+            self._send_presence()
         self.step_entered_at = datetime.now(UTC)
         screen: Screen[None] = screen_for_step(step, target)
         while len(self.screen_stack) > 2:
@@ -565,6 +728,10 @@ class BmcApp(App[None]):
 
     def _after_history(self, what: str | None, verb: str) -> None:
         if what is None:
+            return
+        if self.team is not None and what.startswith("Not "):
+            # A team member's undo that would take back a teammate's change: said, not done.
+            self.notify(what, severity="warning", timeout=6)
             return
         self.edited()
         self.notify(f"{verb}: {what}", timeout=3)
@@ -864,6 +1031,8 @@ def run_app(
     take_home: str | None = None,
     timebox: int | None = None,
     theme: str | None = None,
+    team_socket: Path | None = None,
+    team_secret: str | None = None,
 ) -> int:
     app = BmcApp(
         AppConfig(
@@ -874,6 +1043,8 @@ def run_app(
             take_home=take_home,
             timebox=timebox,
             theme=theme,
+            team_socket=team_socket,
+            team_secret=team_secret,
         )
     )
     try:

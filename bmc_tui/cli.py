@@ -173,6 +173,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         opener.add_argument("--participant", action="store_true", help=argparse.SUPPRESS)
         # And how that participant fetches a copy of it (`ssh -p PORT NAME@HOST`).
         opener.add_argument("--take-home", metavar="SSH", help=argparse.SUPPRESS)
+        # Used by `bmc-tui serve` for a team member: the team hub's socket (the launch's
+        # secret comes in BMC_TUI_TEAM_SECRET, never on a command line others can read).
+        opener.add_argument("--team", metavar="SOCKET", help=argparse.SUPPRESS)
 
     if wanted("export"):
         export = sub.add_parser(
@@ -243,6 +246,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             default=None,
             help="a countdown per step for every participant",
         )
+        serve.add_argument(
+            "--roster",
+            metavar="FILE",
+            help="teams (and expected people) as TOML: people = [...], [[teams]] name, members",
+        )
     return parser
 
 
@@ -251,6 +259,7 @@ def _open_tui(
 ) -> int:
     from .app import run_app
 
+    team = getattr(args, "team", None)
     return run_app(
         sessions_dir=sessions_dir,
         session_path=session_path,
@@ -259,6 +268,8 @@ def _open_tui(
         take_home=getattr(args, "take_home", None),
         timebox=getattr(args, "timebox", None),
         theme=getattr(args, "theme", None),
+        team_socket=Path(team) if team else None,
+        team_secret=os.environ.pop("BMC_TUI_TEAM_SECRET", None) if team else None,
     )
 
 

@@ -549,3 +549,25 @@ def dump_document(document: dict[str, Any]) -> str:
 
     text: str = tomli_w.dumps(document)
     return text
+
+
+# -- one item, on its own (what a team's "restore this item" carries) ----------------
+
+
+def item_to_toml(kind: str, item: Item) -> str:
+    """One item as a small TOML document (its dates stay dates, its unknown keys stay)."""
+    return dump_document({"item": _item_to_dict(kind, item)})
+
+
+def item_from_toml(kind: str, text: str) -> Item:
+    """The item written by `item_to_toml`, checked as strictly as in a session file."""
+    if kind not in LINK_SCHEMA:
+        raise SessionFormatError(f"“{kind}” is not a kind of item")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SessionFormatError(f"not TOML: {error}") from None
+    table = doc.get("item")
+    if not isinstance(table, dict):
+        raise SessionFormatError("no [item] table", "item")
+    return _read_item(_Reader(table, "item"), kind)

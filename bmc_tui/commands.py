@@ -64,10 +64,25 @@ def workshop_commands(app: BmcApp) -> Iterator[SystemCommand]:
         yield SystemCommand(
             "Back to the list of sessions", "Close this session", app.action_start_screen
         )
-    if app.handle is not None:
+    if app.handle is not None and app.team is None:
         yield SystemCommand(
             "Save a copy", "Save the session as it is now under a new name", app.save_copy
         )
+    link = app.team_link
+    if link is not None:
+        for team in link.teams:
+            if team["id"] != link.team:
+                yield SystemCommand(
+                    f"Join team {team.get('name', team['id'])}",
+                    "Build the team's canvas together (your own session stays as it is)",
+                    partial(app.join_team, str(team["id"])),
+                )
+        if link.team is not None:
+            yield SystemCommand(
+                f"Leave team {link.team_name(link.team)}",
+                "Back to your own session (the team's canvas stays with the team)",
+                partial(app.join_team, None),
+            )
 
 
 def ask_currency(app: BmcApp) -> None:

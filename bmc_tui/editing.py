@@ -39,6 +39,7 @@ from typing import Any, Final
 from .model import (
     FITNESS_KEYS,
     FOCUSES,
+    ID_PATTERN,
     KINDS,
     LINK_SCHEMA,
     MAX_MONTHLY,
@@ -65,6 +66,7 @@ MAX_TEXT_CHARS: Final = 10_000
 # The slug part of a generated id; longer titles are cut at a word boundary where possible.
 MAX_SLUG_CHARS: Final = 30
 DEFAULT_HISTORY: Final = 200
+_ID_RE: Final = re.compile(ID_PATTERN)
 
 ID_PREFIXES: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -485,13 +487,34 @@ class Editor:
             n += 1
         return f"{prefix}-{n}"
 
+    def _fresh_id(self, item_id: Any) -> str:
+        """An id chosen by the caller (a teammate's process): well-formed and not in use."""
+        if not isinstance(item_id, str) or not _ID_RE.fullmatch(item_id):
+            raise EditError(f"{item_id!r} is not an item id (a-z, 0-9 and -, at most 64)")
+        if item_id in self.session.used_ids():
+            raise EditError(f"the id “{item_id}” is already in use")
+        return item_id
+
     def add_item(
-        self, kind: str, text: str = "", *, index: int | None = None, **fields: Any
+        self,
+        kind: str,
+        text: str = "",
+        *,
+        index: int | None = None,
+        item_id: str | None = None,
+        **fields: Any,
     ) -> Item:
-        """Add an item (with optional scalar fields and links); returns the live item."""
+        """Add an item (with optional scalar fields and links); returns the live item.
+
+        `item_id` names the new item instead of a generated id: a team member's process
+        picks it, so every copy of the session gets the same one.
+        """
         items = self._items(kind)
         clean = clean_text(text)
-        item = _KIND_CLASS.get(kind, Item)(id=self.new_id(kind, clean), text=clean)
+        new_id = self.new_id(kind, clean) if item_id is None else self._fresh_id(item_id)
+        if index is not None and (isinstance(index, bool) or not isinstance(index, int)):
+            raise EditError("a position is a whole number")
+        item = _KIND_CLASS.get(kind, Item)(id=new_id, text=clean)
         specs = _ITEM_FIELDS.get(kind, _NO_FIELDS)
         for name, value in fields.items():
             if name in LINK_SCHEMA[kind]:
@@ -506,12 +529,13 @@ class Editor:
         items.insert(position, item)
         return item
 
-    def duplicate_item(self, kind: str, item_id: str) -> Item:
+    def duplicate_item(self, kind: str, item_id: str, *, new_id: str | None = None) -> Item:
         """A copy (fields, links, unknown keys) with a new id, right after the original."""
         items, index = self._locate(kind, item_id)
         original = items[index]
+        chosen = self.new_id(kind, original.text) if new_id is None else self._fresh_id(new_id)
         twin = copy.deepcopy(original)
-        twin.id = self.new_id(kind, original.text)
+        twin.id = chosen
         self._record(f"Duplicate {_name(kind, original)}")
         items.insert(index + 1, twin)
         result: Item = twin
@@ -612,6 +636,35 @@ class Editor:
                     if ids and item_id in ids:
                         holder.links[link_field] = [i for i in ids if i != item_id]
         return refs
+
+    def restore_item(self, kind: str, index: int, item: Item, refs: Sequence[LinkRef]) -> None:
+        """Put back a deleted item at `index` (clamped) with the links to it that `delete`
+        returned (those whose holder still exists): what a team member's undo of a delete
+        sends, since their snapshot is not the team's."""
+        items = self._items(kind)
+        if not isinstance(item, _KIND_CLASS.get(kind, Item)):
+            raise EditError(f"that is not a {NOUNS[kind]}")
+        self._fresh_id(item.id)
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise EditError("a position is a whole number")
+        for link_field, ids in item.links.items():
+            self._link_kinds(kind, link_field)
+            # Links to items deleted since are dropped rather than refusing the restore.
+            linkable = self._linkable(LINK_SCHEMA[kind][link_field])
+            item.links[link_field] = [i for i in _dedupe(ids) if i in linkable]
+        back: list[tuple[list[str], Item, str]] = []
+        for ref in refs:
+            found = self.session.find(ref.item_id)
+            if found is None or found[0] != ref.kind:
+                continue  # the item holding that link is gone too
+            if kind not in self._link_kinds(ref.kind, ref.field):
+                raise EditError(f"a {NOUNS[ref.kind]} cannot link a {NOUNS[kind]} by {ref.field}")
+            back.append((found[1].linked(ref.field), found[1], ref.field))
+        self._record(f"Restore {_name(kind, item)}")
+        items.insert(max(0, min(index, len(items))), item)
+        for ids, holder, link_field in back:
+            if item.id not in ids:
+                holder.links[link_field] = [*ids, item.id]
 
     # -- sections --------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, Select, TextArea
 
 from ..model import KIND_TITLES, LINK_SCHEMA
 from ..widgets.banner import Banner
@@ -19,8 +19,21 @@ from ..widgets.step_bar import StepBar
 
 if TYPE_CHECKING:
     from ..app import BmcApp
+    from ..collab import Change
     from ..editing import Editor
     from ..model import Session
+
+
+def show_remote_text(area: TextArea, text: str) -> None:
+    """A teammate's text in a text area, keeping this member's cursor where it can stay."""
+    if area.text == text:
+        return
+    row, column = area.cursor_location
+    with area.prevent(TextArea.Changed):
+        area.load_text(text)
+    last = area.document.line_count - 1
+    row = min(row, last)
+    area.move_cursor((row, min(column, len(area.document.get_line(row)))))
 
 
 class StepScreen(Screen[None]):
@@ -58,6 +71,10 @@ class StepScreen(Screen[None]):
 
         yield StepBar(id="step-bar")
         yield Banner(id="banner")
+        if self.bmc.team is not None:
+            from ..widgets.team_bar import TeamBar
+
+            yield TeamBar(id="team-bar")
         guide = STEP_HELP.get(self.STEP)
         if guide is not None:
             yield Label(Content(guide.purpose), id="purpose")
@@ -77,6 +94,33 @@ class StepScreen(Screen[None]):
             # participant: a steady cursor keeps a quiet room cheap for the server.
             for field in self.query("Input, TextArea"):
                 field.cursor_blink = False  # type: ignore[attr-defined]
+
+    def team_changed(self, change: Change) -> None:
+        """Show teammates' changes in place: lists and form fields, never the whole screen.
+
+        The field with the focus keeps its cursor; what this member typed is already in the
+        session (each key is sent), so nothing half-typed is lost.
+        """
+        for item_list in self.query(ItemList):
+            if item_list.kind in change.kinds:
+                item_list.reload()
+        for key in change.keys:
+            if key[0] != "item":
+                continue
+            _, kind, item_id, name = key
+            for item_list in self.query(ItemList):
+                if item_list.kind == kind:
+                    # Already gathered over TEAM_REFRESH: shown now, not after a typing pause.
+                    item_list.refresh_item(item_id)
+            for form in self.query(ItemForm):
+                if form.kind == kind and form.item_id == item_id:
+                    form.refresh_field(name)
+        if change.kinds:
+            for form in self.query(ItemForm):
+                if form.item_id is not None and self.session.find(form.item_id) is None:
+                    form.show(form.item_id)  # deleted by a teammate: nothing to edit here
+                else:
+                    form.refresh_links()
 
     def resume_target(self) -> str | None:
         """The target to reopen this step at after undo/redo rebuilds it (None: its start)."""

@@ -6,7 +6,7 @@ and the chosen section on the right, so each part fits an 80×24 terminal on its
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,6 +31,9 @@ from ..rules import Finding
 from ..text import for_display, one_line
 from ..widgets.rating import Rating
 from .base import StepScreen
+
+if TYPE_CHECKING:
+    from ..collab import Change
 
 # Not in guide.py: the names of the two sections before the principles, and the rating label.
 DIAGNOSTIC_TITLE: Final = "Opening question"
@@ -258,6 +261,29 @@ class SocialScreen(StepScreen):
         if isinstance(focused, RadioSet):
             return "problem"
         return f"@{self.section}"
+
+    def team_changed(self, change: Change) -> None:
+        """A teammate's answers, ratings and diagnosis, shown where they are."""
+        super().team_changed(change)
+        from .base import show_remote_text
+
+        social = self.session.social
+        for key in change.keys:
+            if key[0] == "answer":
+                for area in self.query(AnswerArea):
+                    if area.prompt_id == key[1]:
+                        show_remote_text(area, social.answers.get(key[1], ""))
+            elif key[0] == "rating":
+                for rating in self.query(Rating):
+                    if rating.id == f"rating-{key[1]}":
+                        rating.value = social.ratings.get(key[1])  # posts nothing
+            elif key[0] == "problem":
+                for button in self.query(RadioButton):
+                    wanted = button.id == f"problem-{social.problem}"
+                    if button.value != wanted:
+                        with button.prevent(RadioButton.Changed), self.prevent(RadioSet.Changed):
+                            button.value = wanted
+                self._show_problem_text()
 
     def action_focus_main(self) -> None:
         """Esc: back to the section list; whatever was typed is already in the session."""

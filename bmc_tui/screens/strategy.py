@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,6 +32,9 @@ from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from .base import StepScreen
+
+if TYPE_CHECKING:
+    from ..collab import Change
 
 # Sections in the order of the workshop: the period first, the budget last (it follows
 # from everything else). The short titles fit the section list at 80 columns.
@@ -260,6 +263,32 @@ class StrategyScreen(StepScreen):
             self._focus_section(self.focus_scalar)
         self.watch(self.app, "revision", self._refresh, init=False)
         self.watch(self.app, "findings", self._refresh, init=False)
+
+    def team_changed(self, change: Change) -> None:
+        """A teammate's period, vision, focus or budget, shown in place (lists: the base)."""
+        super().team_changed(change)
+        from .base import show_remote_text
+
+        strategy = self.session.strategy
+        for key in change.keys:
+            if key[0] != "strategy":
+                continue
+            name = key[1]
+            value = getattr(strategy, name, None)
+            if name in ("start", "end", "vision", "transformation"):
+                widget = self.query_one(f"#strategy-{name}", Input)
+                shown = "" if value is None else str(value)
+                if widget.value != shown:
+                    cursor = widget.cursor_position
+                    with widget.prevent(Input.Changed):
+                        widget.value = shown
+                    widget.cursor_position = min(cursor, len(shown))
+            elif name == "focus":
+                focus = self.query_one("#strategy-focus", Select)
+                with focus.prevent(Select.Changed):
+                    focus.value = value if value in FOCUSES else Select.NULL
+            elif name == "budget":
+                show_remote_text(self.query_one("#strategy-budget", TextArea), value or "")
 
     def _fill_scalars(self) -> None:
         """Put the session's values into the period and budget fields (not an edit)."""

@@ -1,8 +1,7 @@
 """Which sessions a name that has logged in may open: decided here, and only here.
 
-The workshop opens a participant's own session; `export` streams a session only when
-`access_for(...).allows(...)` says so. A team's session, once names belong to teams, is
-one more id in `Access.sessions` (and may become the `own` one): nothing else changes.
+The workshop opens a participant's own session (or their team's); `export` streams a
+session only when `access_for(...).allows(...)` says so.
 """
 
 from __future__ import annotations
@@ -22,8 +21,13 @@ class Access:
 
 
 def access_for(slug: str, facilitator: bool, sessions_dir: Path) -> Access:
-    """The sessions this name may open. `sessions_dir` is where a roster of teams would be
-    read from; a participant today opens exactly their own session, named after them."""
+    """The sessions this name may open: their own session, named after them, and, while
+    they are in a team, the team's canvas (which `export` with no name then gives)."""
     if facilitator:
         return Access(own=None, everything=True)
-    return Access(own=slug, sessions=frozenset({slug}))
+    from .teams import read_teams
+
+    team = read_teams(sessions_dir).team_of(slug)
+    if team is None:
+        return Access(own=slug, sessions=frozenset({slug}))
+    return Access(own=team.team_id, sessions=frozenset({slug, team.team_id}))

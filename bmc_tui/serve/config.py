@@ -59,6 +59,8 @@ class ServeConfig:
     # "fork": children are forked from a process that has imported the app (fast start,
     # shared memory); "exec": a fresh interpreter each.
     launcher: str = "fork"
+    # Teams declared before the workshop (see teams.py); None: teams start empty.
+    roster: Path | None = None
 
     @property
     def connection_cap(self) -> int:
@@ -122,6 +124,14 @@ def config_from_args(args: argparse.Namespace, sessions_dir: Path) -> ServeConfi
     if args.max_participants < 1:
         raise ConfigError("--max-participants must be at least 1")
     generated = facilitator is None
+    roster = Path(args.roster) if getattr(args, "roster", None) else None
+    if roster is not None:
+        from .teams import RosterError, read_roster
+
+        try:
+            read_roster(roster)  # said now, in one line, not when the first person connects
+        except RosterError as error:
+            raise ConfigError(str(error)) from None
     return ServeConfig(
         sessions_dir=sessions_dir,
         host=args.host,
@@ -135,4 +145,5 @@ def config_from_args(args: argparse.Namespace, sessions_dir: Path) -> ServeConfi
         idle_timeout=float(args.idle_timeout),
         host_key=Path(args.host_key) if args.host_key else None,
         timebox=args.timebox,
+        roster=roster,
     )

@@ -42,6 +42,7 @@ PRELOAD = (
     "bmc_tui.cli",
     "bmc_tui.app",
     "bmc_tui.serve.dashboard.app",
+    "bmc_tui.serve.member",
     "textual.drivers.linux_driver",
     "textual.drivers._writer_thread",
     "textual._xterm_parser",

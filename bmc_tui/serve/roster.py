@@ -17,6 +17,7 @@ from ..rules import counts, evaluate
 from ..store import StoreError, load_session
 from ..text import one_line
 from .status import read_status
+from .teams import read_teams
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ class Row:
     warnings: int = 0
     last_activity: datetime | None = None
     problem: str | None = None  # why the file could not be read
+    members: tuple[str, ...] = ()  # a team's session: who is in the team
+    online: int = 0  # a team's session: how many of its members are connected
+    expected: bool = False  # on the roster, not arrived yet (no session, not connected)
+
+    @property
+    def is_team(self) -> bool:
+        return bool(self.members) or self.session_id.startswith("team-")
 
 
 @dataclass(frozen=True)
@@ -82,14 +90,37 @@ class Roster:
         for gone in set(self._cache) - set(paths):
             del self._cache[gone]
         connected = read_status(self.sessions_dir).connected(datetime.now(UTC))
+        teams = {t.team_id: t for t in read_teams(self.sessions_dir).teams}
         rows = []
         for path in paths:
             row = self._parse(path)
             if row is None:
+                continue
+            team = teams.get(row.session_id)
+            if team is not None:
+                # A team's row: connected while any member is; busy as its busiest member.
+                links = [connected[m] for m in team.members if m in connected]
+                times = [t for t in (row.last_activity, *(c.last_input for c in links)) if t]
+                row = replace(
+                    row,
+                    title=one_line(f"Team {team.name}", 40),
+                    members=tuple(team.members),
+                    online=len(links),
+                    connected=bool(links),
+                    last_activity=max(times) if times else None,
+                )
+                rows.append(row)
                 continue
             link = connected.get(row.session_id)
             if link is not None:
                 last = max(filter(None, (row.last_activity, link.last_input)))
                 row = replace(row, connected=True, last_activity=last)
             rows.append(row)
+        # Expected people who have not arrived: the facilitator sees who is missing.
+        known = {row.session_id for row in rows} | set(connected)
+        expected = read_teams(self.sessions_dir)
+        names = list(expected.people) + [m for t in expected.teams for m in t.members]
+        for name in dict.fromkeys(names):
+            if name not in known:
+                rows.append(Row(name, one_line(name, 40), expected=True))
         return rows

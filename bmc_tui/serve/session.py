@@ -83,6 +83,7 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         self._ended = False
         self._writable = asyncio.Event()
         self._writable.set()
+        self.switching = False  # the child is ending to start again on another session
 
     # -- asyncssh callbacks --------------------------------------------------------
 
@@ -267,6 +268,14 @@ class WorkshopSession(asyncssh.SSHServerSession[bytes]):
         if child is None:  # the connection went away while waiting
             return
         status = await child.exited
+        while self.switching and self._child is child:
+            # A team change: the same connection goes on with a new child.
+            self.switching = False
+            new = await self.workshop.relaunch(self)
+            if new is None:
+                return
+            child = new
+            status = await child.exited
         if self._child is not child:  # released: taken over, or the connection is gone
             return
         self._drain_output()

@@ -21,11 +21,14 @@ from ..text import one_line
 from .access import access_for
 from .child import Child, ChildSpec, ExecLauncher
 from .config import ServeConfig
+from .hub import Grant, Hub
 from .limits import Admission, ConnectionRate, FailureBudget
 from .names import read_names, write_names
+from .protocol import Request
 from .session import Identity, Refused, WorkshopSession
 from .status import HEARTBEAT, STATUS_DIR, Connection, clear_status, write_status
 from .takehome import ExportRequest, ssh_command
+from .teams import RosterError, Team, Teams, read_roster, read_teams
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -117,6 +120,10 @@ class Workshop:
         self._home = Path(tempfile.mkdtemp(prefix="bmc-tui-serve-"))
         self._stopping = False
         self._ticker: asyncio.Task[None] | None = None
+        self.teams = Teams()
+        self.hub = Hub(self.store, self._home / "hub.sock")
+        self._team_secrets: dict[int, str] = {}  # id(session) -> its launch's secret
+        self.hub.on_request = self._team_request
 
     # -- bookkeeping -----------------------------------------------------------------
 
@@ -216,17 +223,36 @@ class Workshop:
 
     async def _start_child(self, session: WorkshopSession) -> Child:
         ident = session.identity
+        team = None if ident.facilitator else self.teams.team_of(ident.slug)
         if ident.facilitator:
             argv = dashboard_argv(self.config)
-        else:
-            # The session this name opens, as `export` with no name streams it.
-            own = access_for(ident.slug, False, self.config.sessions_dir).own or ident.slug
-            argv = self._argv(self._session_file(ident.user, own))
-        # How this person fetches a take-home copy: the command is shown to them.
-        argv += ["--take-home", ssh_command(self.port, ident.slug, self._reachable_host(session))]
+        elif team is None:
+            argv = self._argv(self._session_file(ident.user, ident.slug))
         cols, rows = session.size
         settings = None if ident.facilitator else self._settings_folder(ident.slug)
         env = self._child_env(session.term, session.client_env, settings)
+        self.forget_team_secret(session)
+        if team is None:
+            # Every launch may talk to the hub: to join a team (participants), or to form
+            # teams (the facilitator). Its secret says which, and who it is.
+            secret = self.hub.admit(None, ident.slug, facilitator=ident.facilitator)
+            self._team_secrets[id(session)] = secret
+            argv = [*argv, "--hub" if ident.facilitator else "--team", str(self.hub.socket_path)]
+            env["BMC_TUI_TEAM_SECRET"] = secret
+        else:
+            path = self._team_file(team)
+            try:
+                self.hub.open_team(team.team_id, path)
+            except StoreError as error:
+                log.error("team %s: %s", team.team_id, error)
+                raise Refused("Your team's canvas cannot be opened; ask the facilitator.") from None
+            secret = self.hub.admit(team.team_id, ident.slug)
+            self._team_secrets[id(session)] = secret
+            argv = [*self._argv(path), "--team", str(self.hub.socket_path)]
+            # In the environment, not the command line: other local users can read argv.
+            env["BMC_TUI_TEAM_SECRET"] = secret
+        # How this person fetches a take-home copy: the command is shown to them.
+        argv += ["--take-home", ssh_command(self.port, ident.slug, self._reachable_host(session))]
         spec = ChildSpec(argv, env, self._home, cols, rows)
         if self._forks is not None:
             try:
@@ -269,6 +295,125 @@ class Workshop:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return folder
 
+    # -- teams -----------------------------------------------------------------------
+
+    def _team_request(self, grant: Grant, request: Request) -> str | None:
+        """A launch asks to change the teams (see Hub._request); None when done."""
+        teams = self.teams
+        moved: list[str] = []
+        try:
+            if request.kind == "join":
+                team = teams.find(request.team or "")
+                if team is None:
+                    return "There is no such team."
+                teams.assign(grant.person, team)
+                moved.append(grant.person)
+            elif request.kind == "leave":
+                teams.assign(grant.person, None)
+                moved.append(grant.person)
+            elif request.kind == "create":
+                teams.create(request.name or "")
+            elif request.kind == "rename":
+                team = teams.find(request.team or "")
+                if team is None:
+                    return "There is no such team."
+                teams.rename(team, request.name or "")
+            elif request.kind == "assign":
+                from ..store import slugify
+
+                person = slugify(request.person or "")
+                target = teams.find(request.team) if request.team else None
+                if request.team and target is None:
+                    return "There is no such team."
+                teams.assign(person, target)
+                if person not in teams.people:
+                    teams.people.append(person)
+                moved.append(person)
+        except RosterError as error:
+            return str(error)
+        self._teams_changed()
+        for person in moved:
+            self._move(person)
+        log.info("teams: %s by %s", request.kind, grant.person or "the facilitator")
+        return None
+
+    def _teams_changed(self) -> None:
+        try:
+            self.teams.save(self.config.sessions_dir)
+        except OSError as error:
+            log.warning("cannot write the teams file: %s", error)
+        self.hub.publish_teams(self.teams.to_document())
+
+    def _move(self, person: str) -> None:
+        """A connected person's team changed: their screen restarts on the right session."""
+        session = self._active.get(person)
+        if session is not None and session.child is not None:
+            session.switching = True
+            self.spawn(session.child.stop())
+
+    async def relaunch(self, session: WorkshopSession) -> Child | None:
+        """A new child for the same connection (after a team change)."""
+        lock = self._locks.setdefault(session.identity.slug, asyncio.Lock())
+        async with lock:
+            old = session.release_child()
+            if old is not None:
+                await old.stop()
+            if (
+                session.closed
+                or self._stopping
+                or self._active.get(session.identity.slug) is not session
+            ):
+                return None
+            try:
+                child = await self._start_child(session)
+            except Refused as reason:
+                session.refuse(str(reason))
+                return None
+            if session.closed:
+                await child.stop()
+                return None
+            session.attach_child(child)
+        return child
+
+    def forget_team_secret(self, session: WorkshopSession) -> None:
+        secret = self._team_secrets.pop(id(session), None)
+        if secret is not None:
+            self.hub.forget(secret)
+
+    def _team_file(self, team: Team) -> Path:
+        """The team's session: made on first use, empty, from an example, or as a copy."""
+        path = self.store.path_for(team.team_id)
+        if path.exists():
+            return path
+        template = None
+        start = team.start or ""
+        try:
+            if start.startswith("copy:"):
+                from ..store import load_session
+
+                source = self.store.path_for(start.removeprefix("copy:").strip())
+                # A copy: the member's own file is only read.
+                template = load_session(source) if source.exists() else None
+            elif start:
+                from ..examples import load_example
+
+                template = load_example(start)
+        except (StoreError, KeyError, ValueError) as error:
+            log.warning(
+                "team %s: cannot start from %r (%s); starting empty", team.name, start, error
+            )
+            template = None
+        try:
+            handle = self.store.create(f"Team {team.name}", team.team_id, template=template)
+        except StoreError:
+            if not path.exists():
+                raise Refused(
+                    "Your team's canvas could not be made; ask the facilitator."
+                ) from None
+        else:
+            self.store.close(handle)
+        return path
+
     def _session_file(self, user: str, slug: str) -> Path:
         path = self.store.path_for(slug)
         if not path.exists():
@@ -299,6 +444,7 @@ class Workshop:
         child = session.release_child()
         if child is not None:
             await child.stop()
+        self.forget_team_secret(session)
         ident = session.identity
         log.info(
             "%s disconnected from %s after %s",
@@ -359,6 +505,10 @@ class Workshop:
 
     async def start(self) -> None:
         self.config.sessions_dir.mkdir(parents=True, exist_ok=True)
+        self.teams = self._load_teams()
+        self.teams.save(self.config.sessions_dir)
+        self.hub.teams_document = self.teams.to_document()
+        await self.hub.start()
         if self.config.launcher == "fork":
             from .forkserver import ForkServer
 
@@ -367,6 +517,19 @@ class Workshop:
             except (OSError, TimeoutError) as error:
                 log.warning("no fork server (%s); each child starts a fresh interpreter", error)
         self._ticker = asyncio.get_running_loop().create_task(self._tick())
+
+    def _load_teams(self) -> Teams:
+        """The roster, or the teams as they were when the server last ran (if newer)."""
+        current = self.config.sessions_dir / ".serve" / "teams.toml"
+        roster = self.config.roster
+        try:
+            if roster is not None and (
+                not current.exists() or roster.stat().st_mtime > current.stat().st_mtime
+            ):
+                return read_roster(roster)
+        except (OSError, RosterError) as error:
+            log.error("roster: %s", error)
+        return read_teams(self.config.sessions_dir)
 
     async def _tick(self) -> None:
         last_write = 0.0
@@ -408,6 +571,8 @@ class Workshop:
         self._active.clear()
         children = [c for c in (s.release_child() for s in sessions) if c is not None]
         await asyncio.gather(*(c.stop() for c in children), return_exceptions=True)
+        # Every team's session is written before the server goes.
+        await self.hub.close()
         for session in sessions:
             session.end(b"The workshop has ended. Your work is saved.", 0)
         pending = [t for t in self._tasks if not t.done()]

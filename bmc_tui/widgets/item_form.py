@@ -173,6 +173,13 @@ class ItemForm(VerticalScroll, can_focus=False):
 
     def show(self, item_id: str | None) -> None:
         """Fill the form for an item (None: nothing to edit, the form is disabled)."""
+        if item_id is not None and item_id == self.item_id and self._item() is not None:
+            # The same item again (a list reloaded around it): only what changed, so a
+            # field being typed in keeps its cursor.
+            self.disabled = not self.bmc.can_edit
+            for spec in self.fields:
+                self.refresh_field(spec.name)
+            return
         self.item_id = item_id
         item = self._item()
         self.disabled = item is None or not self.bmc.can_edit
@@ -198,6 +205,42 @@ class ItemForm(VerticalScroll, can_focus=False):
                     widget.value = value is False if spec.kind == "unticked" else bool(value)
             elif isinstance(widget, LinksField):
                 widget.update(self._links_text(item, spec.name))
+
+    def refresh_field(self, name: str) -> None:
+        """Show one field's value again (a teammate changed it), keeping the cursor."""
+        item = self._item()
+        spec = next((f for f in self.fields if f.name == name), None)
+        if item is None or spec is None:
+            return
+        widget = self.query_one(f"#field-{spec.name}")
+        value = self._value_of(item, spec)
+        if isinstance(widget, Input):
+            shown = "" if value is None else str(value)
+            if widget.has_focus and widget.has_class("-invalid"):
+                return  # a date or number half typed (not yet a value): the person's, kept
+            if widget.value != shown:
+                cursor = widget.cursor_position
+                with widget.prevent(Input.Changed):
+                    widget.value = shown
+                widget.cursor_position = min(cursor, len(shown))
+        elif isinstance(widget, Select):
+            wanted = _to_tristate(value) if spec.kind == "tristate" else value
+            with widget.prevent(Select.Changed):
+                widget.value = Select.NULL if wanted is None else wanted
+        elif isinstance(widget, Checkbox):
+            with widget.prevent(Checkbox.Changed):
+                widget.value = bool(value)
+        elif isinstance(widget, LinksField):
+            widget.update(self._links_text(item, spec.name))
+
+    def on_descendant_focus(self, event: object) -> None:
+        widget = getattr(event, "widget", None)
+        spec = self._spec(getattr(widget, "id", None))
+        if spec is not None and self.item_id is not None:
+            self.bmc.team_editing((self.kind, self.item_id, spec.name))
+
+    def on_descendant_blur(self, event: object) -> None:
+        self.bmc.team_editing(None)
 
     def refresh_links(self) -> None:
         item = self._item()

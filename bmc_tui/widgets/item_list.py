@@ -116,6 +116,8 @@ class ItemList(OptionList):
 
     def on_mount(self) -> None:
         self.watch(self.app, "findings", self._findings_changed, init=False)
+        if self.bmc.team is not None:
+            self.watch(self.app, "team_presence", self._findings_changed, init=False)
         self.reload()
 
     # -- rendering -----------------------------------------------------------------------
@@ -145,6 +147,9 @@ class ItemList(OptionList):
 
     def prompt_for(self, item: Item, flagged: dict[str, str]) -> Text:
         prompt = self.marked_label(item, flagged)
+        for name in self.bmc.editors_of(item.id):
+            # A teammate is typing in it (their name is theirs: shown as text, never markup).
+            prompt.append(f"  {one_line(name, 16)} ✎", style="bold magenta")
         links = self.link_summary(item)
         if links:
             prompt.append(f"\n  → {links}", style="dim")

@@ -214,3 +214,36 @@ async def test_f1_lists_every_key_of_the_screen_and_the_app(sessions_dir: Path) 
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, screen_class)
+
+
+async def test_teams_are_rows_with_who_is_connected_and_missing_people_are_listed(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.serve.roster import Roster
+    from bmc_tui.serve.teams import Teams
+
+    store = Store(sessions_dir)
+    store.close(store.create("Team Red", "team-red"))
+    store.close(store.create("Cy", "cy"))
+    teams = Teams(people=["ana", "bo", "cy", "dee"])
+    red = teams.create("Red")
+    teams.assign("ana", red)
+    teams.assign("bo", red)
+    teams.save(sessions_dir)
+    now = datetime.now(UTC)
+    write_status(sessions_dir, [Connection("ana", now, now), Connection("cy", now, now)])
+    rows = {row.session_id: row for row in Roster(sessions_dir).rows()}
+    team = rows["team-red"]
+    assert team.title == "Team Red" and team.members == ("ana", "bo") and team.online == 1
+    assert team.connected
+    assert rows["cy"].connected and not rows["cy"].expected
+    # Bo and Dee are expected and not here; Ana is here (in her team, with no own session).
+    assert rows["bo"].expected and rows["dee"].expected
+    assert "ana" not in rows
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert any("Team Red 1/2" in n for n in names)
+        assert any("dee (not here)" in n for n in names)

@@ -99,3 +99,42 @@ def test_participants_are_apart_and_the_facilitator_sees_both(
         mux.keys("room", "Enter")
         screen = mux.wait_for("room", "2 connected")
         assert "● ana" in screen and "● bob" in screen, screen
+
+
+def test_three_team_members_type_into_one_block_at_once(
+    serve: Callable[..., Server], client_key: tuple[Path, Path], sessions_dir: Path, tmp_path: Path
+) -> None:
+    """Three real clients on one team canvas: every screen shows every item, the file too."""
+    key, authorized = client_key
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo", "cy"]\n')
+    server = serve("--authorized-keys", str(authorized), "--roster", str(roster))
+    texts = {"ana": "Ferry riders", "bo": "Night owls", "cy": "Cargo bikers"}
+    with tmux(tmp_path) as mux:
+        mux.cols, mux.rows = 120, 36
+        for name in texts:
+            mux.start(name, _participant(server.port, name, key))
+        for name in texts:
+            mux.wait_for(name, "Team Red", 30)
+            mux.keys(name, "F3")
+            mux.wait_for(name, "Who do you create value for?")
+        for name in texts:
+            mux.keys(name, "a")
+            wait_until(lambda n=name: "a Add" not in mux.screen(n), 15, "the text field's focus")
+        # Everyone types at once, a few keys each in turn.
+        for start in range(0, max(len(t) for t in texts.values()), 3):
+            for name, text in texts.items():
+                if text[start : start + 3]:
+                    _type(mux, name, text[start : start + 3])
+        for name in texts:
+            mux.keys(name, "Enter")
+        for name in texts:
+            for text in texts.values():
+                mux.wait_for(name, text, 15)
+
+        def all_saved() -> bool:
+            path = sessions_dir / "team-red.toml"
+            body = path.read_text("utf-8") if path.exists() else ""
+            return all(f'"{text}"' in body for text in texts.values())
+
+        wait_until(all_saved, 10, "every item in the team's file")

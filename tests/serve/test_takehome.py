@@ -79,6 +79,22 @@ def test_a_participant_may_open_their_own_session_only(tmp_path: Path) -> None:
     assert boss.allows("ana") and boss.allows("bo")
 
 
+def test_a_team_member_may_open_their_team_and_takes_its_canvas_home(tmp_path: Path) -> None:
+    from bmc_tui.serve.teams import Teams
+
+    teams = Teams(people=["ana", "bo", "cy"])
+    red = teams.create("Red")
+    teams.assign("ana", red)
+    teams.assign("bo", red)
+    teams.save(tmp_path)
+    ana = access_for("ana", False, tmp_path)
+    assert ana.own == red.team_id
+    assert ana.allows(red.team_id) and ana.allows("ana")
+    assert not ana.allows("bo") and not ana.allows("cy")
+    cy = access_for("cy", False, tmp_path)
+    assert cy.own == "cy" and not cy.allows(red.team_id)
+
+
 # -- the real OpenSSH client ---------------------------------------------------------------
 
 

@@ -8,7 +8,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = ("model", "codec", "store", "text", "rules", "report", "cli", "room", "votes", "filewatch")
+CORE = (
+    "model",
+    "codec",
+    "store",
+    "text",
+    "rules",
+    "report",
+    "cli",
+    "room",
+    "votes",
+    "filewatch",
+    "editing",
+    "collab",
+)
 
 
 def test_core_imports_no_textual_and_no_rich() -> None:

@@ -1247,3 +1247,40 @@ def test_new_links_are_checked_like_every_link(ed: Editor) -> None:
     ed.set_links("revenue_streams", "rs-a", "propositions", ["vp-b", "vp-a"])
     ed.delete("value_propositions", "vp-b")
     assert ed.item("revenue_streams", "rs-a").linked("propositions") == ["vp-a"]
+
+
+def test_ids_chosen_by_the_caller_must_be_well_formed_and_free() -> None:
+    from bmc_tui.editing import EditError, Editor
+    from bmc_tui.model import Session
+
+    editor = Editor(Session.new("s", "S"))
+    item = editor.add_item("channels", "Ferry", item_id="ch-ana")
+    assert item.id == "ch-ana"
+    for bad in ("ch-ana", "Bad Id", "", "x" * 65):
+        with pytest.raises(EditError):
+            editor.add_item("channels", "again", item_id=bad)
+    twin = editor.duplicate_item("channels", "ch-ana", new_id="ch-bo")
+    assert twin.id == "ch-bo" and [i.id for i in editor.session.canvas.channels] == [
+        "ch-ana",
+        "ch-bo",
+    ]
+
+
+def test_restore_item_puts_back_the_item_and_the_links_that_still_can_be() -> None:
+    from bmc_tui.editing import Editor
+    from bmc_tui.model import Item, Session
+
+    session = Session.new("s", "S")
+    session.canvas.customer_segments.append(Item("cs-a", "A"))
+    session.canvas.value_propositions += [
+        Item("vp-1", "One", links={"segments": ["cs-a"]}),
+        Item("vp-2", "Two", links={"segments": ["cs-a"]}),
+    ]
+    editor = Editor(session)
+    doomed = editor.item("customer_segments", "cs-a")
+    refs = editor.delete("customer_segments", "cs-a")
+    editor.delete("value_propositions", "vp-2")  # one holder is gone by the time of restore
+    editor.restore_item("customer_segments", 5, doomed, refs)
+    assert [i.id for i in session.canvas.customer_segments] == ["cs-a"]
+    assert session.canvas.value_propositions[0].linked("segments") == ["cs-a"]
+    assert editor.can_undo()

@@ -10,7 +10,7 @@ import contextlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._time import get_time
@@ -31,6 +31,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+if TYPE_CHECKING:
+    from ..member import TeamMember
+
+
 class DashboardApp(App[None]):
     CSS_PATH = "dashboard.tcss"
     TITLE = "bmc-tui · facilitator"
@@ -39,21 +43,6 @@ class DashboardApp(App[None]):
         Binding("f1", "keys", "Keys", id="keys", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
-
-    def __init__(self, sessions_dir: Path, take_home: str | None = None) -> None:
-        super().__init__()
-        self.sessions_dir = sessions_dir
-        # `ssh -p PORT facilitator@HOST`, under `serve`: to say how to fetch a room report.
-        self.take_home = take_home
-        # Keys typed before this moment were meant for a screen that has closed since.
-        self._fence = 0.0
-
-    def on_mount(self) -> None:
-        self.push_screen(RoomScreen(self.sessions_dir))
-        # A vote with a closing time closes here, even when nobody looks at its screen
-        # (and, after a restart, as soon as the dashboard is back).
-        self.close_due_vote()
-        self.set_interval(CLOSE_CHECK_SECONDS, self.close_due_vote)
 
     # Keys belong to the screen that was on top when they were typed: an Enter typed twice
     # in a dialog must not close it and then open a participant in the room below.
@@ -75,6 +64,49 @@ class DashboardApp(App[None]):
             return
         title = getattr(self.screen, "KEYS_TITLE", "the dashboard")
         self.push_screen(KeysScreen(title, keys_of(self.screen)))
+
+    def __init__(
+        self,
+        sessions_dir: Path,
+        hub: Path | None = None,
+        secret: str | None = None,
+        take_home: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+        self.hub = hub
+        self.secret = secret
+        self.teams_link: TeamMember | None = None  # forming teams goes through the hub
+        # `ssh -p PORT facilitator@HOST`, under `serve`: to say how to fetch a room report.
+        self.take_home = take_home
+        # Keys typed before this moment were meant for a screen that has closed since.
+        self._fence = 0.0
+
+    def on_mount(self) -> None:
+        self.push_screen(RoomScreen(self.sessions_dir))
+        # A vote with a closing time closes here, even when nobody looks at its screen
+        # (and, after a restart, as soon as the dashboard is back).
+        self.close_due_vote()
+        self.set_interval(CLOSE_CHECK_SECONDS, self.close_due_vote)
+        if self.hub is not None:
+            self.run_worker(self._connect_hub(), group="hub")
+
+    async def _connect_hub(self) -> None:
+        from ..member import TeamError, TeamMember
+
+        assert self.hub is not None
+        link = TeamMember(
+            self.hub,
+            self.secret or "",
+            on_said=lambda text: self.notify(text, title="Teams", severity="warning"),
+        )
+        try:
+            await link.join()
+        except TeamError as error:
+            self.notify(f"Teams cannot be changed: {error}", severity="error", timeout=10)
+            return
+        self.teams_link = link
+        await link.run()
 
     # The room file is the only channel to the participants' screens.
 

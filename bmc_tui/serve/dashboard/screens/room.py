@@ -62,6 +62,9 @@ class RoomScreen(Screen[None]):
         Binding("p", "spotlight", "Spotlight", id="spotlight"),
         Binding("g", "gallery", "Gallery", id="gallery"),
         Binding("v", "vote", "Vote", id="vote"),
+        Binding("n", "new_team", "New team", id="new-team"),
+        Binding("e", "rename_team", "Rename team", id="rename-team", show=False),
+        Binding("m", "move_person", "Move to team", id="move-person"),
     ]
     KEYS_TITLE = "the room"
 
@@ -101,6 +104,11 @@ class RoomScreen(Screen[None]):
             ("● ", "green") if row.connected else ("○ ", "dim"),
             (row.title, "bold" if row.connected else "dim"),
         )
+        if row.is_team:
+            name.append(f" {row.online}/{len(row.members)}", style="cyan")
+        if row.expected:
+            name.append(" (not here)", style="dim italic")
+            return [name, "-", *[""] * len(WORK_STEPS), "", "", ""]
         if row.problem:
             return [name, Text("unreadable", style="red"), *[""] * len(WORK_STEPS), "", "", ""]
         bars = [bar(*row.progress.get(step, (0, 0))) for step in WORK_STEPS]
@@ -125,7 +133,7 @@ class RoomScreen(Screen[None]):
             for index, row in enumerate(rows):
                 if row.session_id == keep:
                     table.move_cursor(row=index, animate=False)
-        online = sum(1 for r in rows if r.connected)
+        online = sum(1 for r in rows if r.connected and not r.is_team)
         self.query_one("#room-count", Static).update(f"{online} connected · {len(rows)} sessions")
         room = self.dashboard.room()
         parts = []
@@ -161,9 +169,66 @@ class RoomScreen(Screen[None]):
 
     def action_open(self) -> None:
         session_id = self._selected()
+        row = next((r for r in self.roster.rows() if r.session_id == session_id), None)
+        if row is not None and row.expected:
+            return  # no session yet: nothing to open
         if session_id is not None:
             path = self.roster.sessions_dir / f"{session_id}.toml"
             self.app.push_screen(SessionScreen(path))
+
+    # -- teams (through the server's hub: it moves connected people at once) -------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_team", "rename_team", "move_person"):
+            return self.dashboard.teams_link is not None
+        return True
+
+    def _selected_row(self) -> Row | None:
+        selected = self._selected()
+        return next((r for r in self.roster.rows() if r.session_id == selected), None)
+
+    def action_new_team(self) -> None:
+        from .teams import TeamNameScreen
+
+        def done(name: str | None) -> None:
+            link = self.dashboard.teams_link
+            if name and link is not None:
+                link.request("create", name=name)
+
+        self.app.push_screen(TeamNameScreen("Name of the new team:"), done)
+
+    def action_rename_team(self) -> None:
+        from .teams import TeamNameScreen
+
+        row = self._selected_row()
+        if row is None or not row.is_team:
+            self.notify("Choose a team's row first.", severity="warning")
+            return
+
+        def done(name: str | None) -> None:
+            link = self.dashboard.teams_link
+            if name and link is not None and row is not None:
+                link.request("rename", team=row.session_id, name=name)
+
+        current = row.title.removeprefix("Team ")
+        self.app.push_screen(TeamNameScreen("New name of the team:", current), done)
+
+    def action_move_person(self) -> None:
+        from .teams import NO_TEAM, PickTeamScreen
+
+        row = self._selected_row()
+        link = self.dashboard.teams_link
+        if row is None or row.is_team or link is None:
+            self.notify("Choose a person's row first.", severity="warning")
+            return
+        person = row.session_id
+        teams = [(str(t["id"]), str(t.get("name", t["id"]))) for t in link.teams]
+
+        def done(choice: str | None) -> None:
+            if choice is not None and link is not None:
+                link.request("assign", person=person, team=None if choice == NO_TEAM else choice)
+
+        self.app.push_screen(PickTeamScreen(row.title, teams), done)
 
     def action_timebox(self) -> None:
         def done(result: tuple[float, str | None] | None) -> None:

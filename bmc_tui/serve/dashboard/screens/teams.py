@@ -1,0 +1,67 @@
+"""The facilitator's questions about teams: a team's name, and which team someone is in."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from ....text import one_line
+from ....widgets.footer import KeysFooter
+from ...teams import MAX_NAME
+
+NO_TEAM = "@none"
+
+
+class TeamNameScreen(ModalScreen[str | None]):
+    """A team's name (new, or renamed); None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, heading: str, current: str = "") -> None:
+        super().__init__()
+        self.heading = heading
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.heading)
+            yield Input(self.current, max_length=MAX_NAME, id="team-name")
+        yield KeysFooter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = one_line(event.value, MAX_NAME).strip()
+        self.dismiss(name or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickTeamScreen(ModalScreen[str | None]):
+    """Which team a person goes to: a team's id, NO_TEAM, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, person: str, teams: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.person = person
+        self.teams = teams
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Move {one_line(self.person, 30)} to:")
+            options = [Option(f"Team {one_line(n, 40)}", id=i) for i, n in self.teams]
+            options.append(Option("No team (their own session)", id=NO_TEAM))
+            yield OptionList(*options, id="pick-team")
+        yield KeysFooter()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

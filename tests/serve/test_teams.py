@@ -1,0 +1,301 @@
+"""Teams in `bmc-tui serve`: the roster file, and members co-editing over real SSH."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bmc_tui.codec import parse_toml
+from bmc_tui.serve.teams import RosterError, Teams, parse_teams, read_roster, read_teams
+
+from .client import connect, terminal
+from .helpers import Server, until
+
+F3 = b"\x1bOR"
+
+
+def test_the_roster_names_people_as_the_server_does_and_says_what_is_wrong(
+    tmp_path: Path,
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text(
+        'people = ["Ana", "bo", "cy"]\n'
+        '[[teams]]\nname = "Red"\nmembers = ["Ana", "BO"]\nstart = "platform"\n'
+        '[[teams]]\nname = "Blue team"\n'
+    )
+    teams = read_roster(roster)
+    assert teams.people == ["ana", "bo", "cy"]
+    red = teams.find("red")
+    assert red is not None and red.team_id == "team-red" and red.members == ["ana", "bo"]
+    assert red.start == "platform"
+    assert teams.team_of("bo") is red and teams.team_of("cy") is None
+    assert teams.find("Blue team") is not None and teams.find("team-blue-team") is not None
+    for body, words in [
+        (
+            '[[teams]]\nname = "A"\nmembers = ["x"]\n[[teams]]\nname = "B"\nmembers = ["x"]\n',
+            "x is in two teams",
+        ),
+        ('[[teams]]\nname = "A"\n[[teams]]\nname = "a"\n', "already a team"),
+        ('[[teams]]\nmembers = ["x"]\n', "needs a name"),
+        ("people = 3\n", "people must be a list"),
+        ('[[teams]]\nname = "A"\ncolour = "red"\n', "unknown key “colour”"),
+        ("teams = [", "not TOML"),
+    ]:
+        roster.write_text(body)
+        with pytest.raises(RosterError, match=words) as raised:
+            read_roster(roster)
+        assert str(roster) in str(raised.value)
+
+
+def test_teams_change_and_the_state_file_round_trips(tmp_path: Path) -> None:
+    teams = Teams(people=["ana"])
+    red = teams.create("Red")
+    teams.assign("ana", red)
+    blue = teams.create("Blue")
+    teams.assign("ana", blue)  # in one team at a time
+    assert red.members == [] and blue.members == ["ana"]
+    teams.rename(blue, "Navy")
+    with pytest.raises(RosterError):
+        teams.rename(red, "navy")
+    teams.save(tmp_path)
+    again = read_teams(tmp_path)
+    assert [(t.team_id, t.name, t.members) for t in again.teams] == [
+        ("team-red", "Red", []),
+        ("team-blue", "Navy", ["ana"]),
+    ]
+    assert parse_teams(again.to_document(), "x").to_document() == again.to_document()
+
+
+@pytest.mark.timeout(90)
+async def test_two_members_build_one_canvas_over_ssh_and_a_non_member_keeps_their_own(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    async with (
+        await connect(server.port, "ana") as ana_conn,
+        await connect(server.port, "bo") as bo_conn,
+        await connect(server.port, "cy") as cy_conn,
+    ):
+        ana = await terminal(ana_conn, 120, 36)
+        bo = await terminal(bo_conn, 120, 36)
+        cy = await terminal(cy_conn, 120, 36)
+        for term in (ana, bo):
+            await term.wait_for("Team Red", timeout=30)
+            term.write(F3)
+            await term.wait_for("Customer Segments", timeout=15)
+        await cy.wait_for("Opening question", timeout=30)
+        # Keys typed before the new item's field has the focus would go to the list: wait
+        # for the new (empty) item to be drawn first, as a person would.
+        for term, text, other in ((ana, b"Ferry riders", bo), (bo, b"Night owls", ana)):
+            await _add_item(server, term, other, text)
+        team_file = server.sessions_dir / "team-red.toml"
+
+        def both_saved() -> bool:
+            try:
+                texts = {
+                    i.text for i in parse_toml(team_file.read_bytes()).canvas.customer_segments
+                }
+            except Exception:  # noqa: BLE001 - mid-replace
+                return False
+            return texts == {"Ferry riders", "Night owls"}
+
+        await until(both_saved, 5, "the team's file")
+        # Members' own sessions are not touched; a non-member has only their own.
+        assert not (server.sessions_dir / "ana.toml").exists()
+        assert (server.sessions_dir / "cy.toml").exists()
+        assert "Ferry riders" not in (server.sessions_dir / "cy.toml").read_text()
+        assert "nobody else here yet" not in cy.text and "Ferry riders" not in cy.text
+
+
+@pytest.mark.timeout(90)
+async def test_a_participant_joins_a_team_from_the_first_screen_and_leaves_it(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    from bmc_tui.serve.teams import read_teams
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\n[[teams]]\nname = "Blue"\n')
+    server = serve("--open", "--roster", str(roster))
+    async with await connect(server.port, "ana") as conn:
+        ana = await terminal(conn, 120, 36)
+        await ana.wait_for("This workshop has teams", timeout=30)
+        ana.write(b"\r")  # the first team, Red
+        await until(lambda: read_teams(server.sessions_dir).team_of("ana") is not None, 10, "in")
+        assert read_teams(server.sessions_dir).team_of("ana").name == "Red"  # type: ignore[union-attr]
+        await ana.wait_for("nobody else here yet", timeout=30)  # the team's line
+        assert (server.sessions_dir / "team-red.toml").exists()
+        mark = len(ana.output)
+        ana.write(b"\x10")  # Ctrl+P
+        await ana.wait_for("Search for commands", timeout=10)
+        ana.write(b"Leave team")
+        await until(lambda: b"Back to your own session" in ana.output[mark:], 10, "the command")
+        ana.write(b"\r")
+        await until(lambda: read_teams(server.sessions_dir).team_of("ana") is None, 10, "out")
+        # Back on her own session, where the choice is offered again.
+        await until(lambda: b"This workshop has teams" in ana.output[mark:], 30, "own again")
+        assert (server.sessions_dir / "ana.toml").exists()
+
+
+@pytest.mark.timeout(90)
+async def test_the_facilitator_creates_a_team_and_moves_a_connected_person_into_it(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    from bmc_tui.serve.teams import read_teams
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('people = ["ana", "bo"]\n')
+    server = serve("--open", "--facilitator-passcode", "boss", "--roster", str(roster))
+    async with (
+        await connect(server.port, "facilitator", "boss") as boss_conn,
+        await connect(server.port, "ana") as ana_conn,
+    ):
+        boss = await terminal(boss_conn, 110, 30)
+        await boss.wait_for("(not here)", timeout=30)
+        boss.write(b"n")
+        await boss.wait_for("Name of the new team", timeout=10)
+        boss.write(b"Green\r")
+        await until(lambda: read_teams(server.sessions_dir).find("Green") is not None, 10, "made")
+        ana = await terminal(ana_conn, 110, 30)
+        await ana.wait_for("This workshop has teams", timeout=30)
+        ana.write(b"\x1b")  # on her own for now
+        await until(lambda: (server.sessions_dir / "ana.toml").exists(), 10, "ana's session")
+        # Ana's own row comes first (sessions, then people not here): move her.
+        await boss.wait_for("1 connected", timeout=10)
+        boss.write(b"m")
+        await boss.wait_for("Move ana to", timeout=10)
+        boss.write(b"\r")
+        await until(
+            lambda: read_teams(server.sessions_dir).team_of("ana") is not None, 10, "assigned"
+        )
+        # Moved at once: her screen restarts on the team's canvas.
+        await ana.wait_for("nobody else here yet", timeout=30)
+        await boss.wait_for("Team Green", timeout=10)
+
+
+async def _two_members_on_the_canvas(
+    server: Server, ana_conn: object, bo_conn: object
+) -> tuple[object, object]:
+    ana = await terminal(ana_conn, 120, 36)  # type: ignore[arg-type]
+    bo = await terminal(bo_conn, 120, 36)  # type: ignore[arg-type]
+    for term in (ana, bo):
+        await term.wait_for("Team Red", timeout=30)
+        term.write(F3)
+        await term.wait_for("Customer Segments", timeout=15)
+    return ana, bo
+
+
+async def _add_item(server: Server, term: object, other: object, text: bytes) -> None:
+    """Add an item and type its text, once its field has the focus, as a person would.
+
+    Keys typed before the field has the focus go to the list. The new item on the screen
+    and then in the team's file (saved half a second later) shows the app has long since
+    handled the add and moved the focus, without a fixed sleep.
+    """
+    before = len(_team_texts(server) or ())
+    drawn = term.text.count("(no text yet)")  # type: ignore[attr-defined]
+    term.write(b"a")  # type: ignore[attr-defined]
+    await until(lambda: term.text.count("(no text yet)") > drawn, 10, "new item")  # type: ignore[attr-defined]
+    await until(lambda: len(_team_texts(server) or ()) > before, 10, "new item saved")
+    term.write(text)  # type: ignore[attr-defined]
+    await other.wait_for(text.decode(), timeout=15)  # type: ignore[attr-defined]
+
+
+def _team_texts(server: Server) -> set[str] | None:
+    try:
+        session = parse_toml((server.sessions_dir / "team-red.toml").read_bytes())
+    except Exception:  # noqa: BLE001 - mid-replace
+        return None
+    return {i.text for i in session.canvas.customer_segments}
+
+
+@pytest.mark.timeout(120)
+async def test_a_member_whose_connection_dies_comes_back_to_the_current_canvas(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    async with await connect(server.port, "bo") as bo_conn:
+        ana_conn = await connect(server.port, "ana")
+        ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
+        await _add_item(server, ana, bo, b"Ferry riders")
+        ana.write(b" and")  # type: ignore[attr-defined]
+        ana_conn.abort()  # mid-typing: the connection is gone, no goodbye
+        # Bo carries on.
+        await _add_item(server, bo, bo, b"Night owls")
+        await until(lambda: (_team_texts(server) or set()) >= {"Night owls"}, 5, "bo saved")
+        async with await connect(server.port, "ana") as again_conn:
+            again = await terminal(again_conn, 120, 36)
+            await again.wait_for("Team Red", timeout=30)
+            again.write(F3)
+            await again.wait_for("Night owls", timeout=15)
+            await again.wait_for("Ferry riders", timeout=5)
+    texts = _team_texts(server) or set()
+    assert "Night owls" in texts
+    assert any(t.startswith("Ferry riders") for t in texts)
+
+
+@pytest.mark.timeout(120)
+async def test_the_server_killed_mid_typing_loses_at_most_the_last_second(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    async with (
+        await connect(server.port, "ana") as ana_conn,
+        await connect(server.port, "bo") as bo_conn,
+    ):
+        ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
+        await _add_item(server, ana, bo, b"Ferry riders")
+        await _add_item(server, bo, ana, b"Night owls")
+        # Everything the team had a second ago is on disk, without anyone stopping.
+        await until(
+            lambda: _team_texts(server) == {"Ferry riders", "Night owls"}, 2, "saved in time"
+        )
+        ana.write(b" at dawn")  # type: ignore[attr-defined]
+        server.proc.kill()
+        server.proc.wait(10)
+    texts = _team_texts(server)
+    assert texts is not None, "the team's file parses"
+    assert "Night owls" in texts and any(t.startswith("Ferry riders") for t in texts)
+    # Started again on the same folder, the team carries on from the file.
+    again = serve("--open", "--roster", str(roster))
+    async with await connect(again.port, "bo") as conn:
+        term = await terminal(conn, 120, 36)
+        await term.wait_for("Team Red", timeout=30)
+        term.write(F3)
+        await term.wait_for("Night owls", timeout=15)
+
+
+def test_a_teams_canvas_starts_empty_from_an_example_or_as_a_copy(tmp_path: Path) -> None:
+    from bmc_tui.serve.config import ServeConfig
+    from bmc_tui.serve.workshop import Workshop
+    from bmc_tui.store import Store
+
+    folder = tmp_path / "workshop"
+    store = Store(folder)
+    handle = store.create("Ana", "ana")
+    handle.session.strategy.vision = "Ana's own vision"
+    store.save(handle)
+    store.close(handle)
+    before = (folder / "ana.toml").read_bytes()
+    workshop = Workshop(ServeConfig(sessions_dir=folder))
+    import shutil
+
+    shutil.rmtree(workshop._home)  # its private folder: not needed to make files
+    teams = Teams()
+    empty = workshop._team_file(teams.create("Empty"))
+    example = workshop._team_file(teams.create("Platform", start="platform"))
+    copy = workshop._team_file(teams.create("Copy", start="copy:ana"))
+    assert parse_toml(empty.read_bytes()).canvas.customer_segments == []
+    assert parse_toml(example.read_bytes()).canvas.customer_segments
+    copied = parse_toml(copy.read_bytes())
+    assert copied.strategy.vision == "Ana's own vision" and copied.title == "Team Copy"
+    assert (folder / "ana.toml").read_bytes() == before  # the member's own file untouched
+    # Made once: a second look keeps what the team has done since.
+    assert workshop._team_file(teams.find("Copy")) == copy  # type: ignore[arg-type]

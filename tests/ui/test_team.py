@@ -1,0 +1,177 @@
+"""Two members' apps (in this process) on one team session, through a real team hub."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from bmc_tui.app import BmcApp
+from bmc_tui.codec import parse_toml
+from bmc_tui.model import Session
+from bmc_tui.screens.canvas import CanvasScreen
+from bmc_tui.serve.hub import Hub
+from bmc_tui.store import Store
+from bmc_tui.widgets.item_list import ItemList
+from bmc_tui.widgets.team_bar import TeamBar
+
+from .conftest import make_app, wait_for
+
+
+@pytest.fixture
+async def hub(sessions_dir: Path) -> AsyncIterator[Hub]:
+    store = Store(sessions_dir)
+    handle = store.create("Red", "red")
+    store.close(handle)
+    path = handle.path
+    path.write_text(re.sub(r'(?m)^step = ".*"$', 'step = "canvas"', path.read_text()))
+    with tempfile.TemporaryDirectory(prefix="hub-") as folder:
+        hub = Hub(store, Path(folder) / "hub.sock")
+        await hub.start()
+        hub.open_team("red", path)
+        try:
+            yield hub
+        finally:
+            await hub.close()
+
+
+def member_app(hub: Hub, sessions_dir: Path, person: str) -> BmcApp:
+    return make_app(
+        sessions_dir,
+        None,
+        participant=True,
+        team_socket=hub.socket_path,
+        team_secret=hub.admit("red", person),
+        settings_file=sessions_dir.parent / f"{person}-settings.toml",
+    )
+
+
+def shown(app: BmcApp) -> str:
+    items = app.screen.query_one(ItemList)
+    return "\n".join(str(items.get_option_at_index(i).prompt) for i in range(items.option_count))
+
+
+def on_disk(hub: Hub) -> Session:
+    hub.flush()
+    return parse_toml(hub.store.path_for("red").read_bytes())
+
+
+async def both_ready(pa: Pilot[None], a: BmcApp, b: BmcApp) -> None:
+    for app in (a, b):
+        await wait_for(pa, lambda app=app: isinstance(app.screen, CanvasScreen), 10, "canvas")
+
+
+async def test_a_teammates_items_appear_and_my_field_keeps_its_focus_and_text(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        await pa.press("a", *"Commuters")
+        await wait_for(pb, lambda: "Commuters" in shown(bo), 5, "ana's item on bo's screen")
+        # Bo starts typing an item of his own; Ana keeps changing hers meanwhile.
+        await pb.press("a", *"Stud")
+        field = bo.focused
+        assert isinstance(field, Input) and field.value == "Stud"
+        await pa.press(*" who cycle")
+        await wait_for(pb, lambda: "Commuters who cycle" in shown(bo), 5, "ana's typing")
+        assert bo.focused is field and field.value == "Stud"
+        assert field.cursor_position == len("Stud")
+        await pb.press(*"ents")
+        await wait_for(pa, lambda: "Students" in shown(ana), 5, "bo's item on ana's screen")
+        # Presence: Ana sees Bo's name on the item he is typing in, and on the team line.
+        await wait_for(pa, lambda: "bo ✎" in shown(ana), 5, "bo ✎")
+        bar = str(ana.screen.query_one(TeamBar).render())
+        assert "Team red" in bar and "bo" in bar
+        texts = sorted(i.text for i in on_disk(hub).canvas.customer_segments)
+    assert texts == ["Commuters who cycle", "Students"]
+
+
+async def test_same_field_the_later_wins_the_other_is_told_and_ctrl_z_brings_it_back(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        await pa.press("a", *"Ana's words")
+        await wait_for(pb, lambda: "Ana's words" in shown(bo), 5, "ana's item")
+        # Bo's change reaches the hub before he has seen Ana's next one: made on the same
+        # version, so it replaces hers unseen.
+        replica = bo.team.replica  # type: ignore[union-attr]
+        assert replica is not None
+        item_id = replica.session.canvas.customer_segments[0].id
+        base = replica.seq
+        await pa.press("!")
+        await wait_for(pa, lambda: hub.teams["red"].state.seq > base, 5, "ana's key at the hub")
+        replica.seq = base  # as if Ana's "!" were still on its way to Bo
+        bo.editor.set_text("customer_segments", item_id, "Bo's words")  # type: ignore[union-attr]
+        await wait_for(pa, lambda: "Bo's words" in shown(ana), 5, "bo's text on ana's screen")
+        await wait_for(
+            pa,
+            lambda: any("Ctrl+Z brings yours back" in str(n.message) for n in ana._notifications),
+            5,
+            "ana is told",
+        )
+        assert not any("Ctrl+Z brings" in str(n.message) for n in bo._notifications)
+        await pa.press("escape", "ctrl+z")
+        await wait_for(pb, lambda: "Ana's words!" in shown(bo), 5, "ana's text back for bo")
+        assert [i.text for i in on_disk(hub).canvas.customer_segments] == ["Ana's words!"]
+
+
+async def test_undo_takes_back_only_my_own_change(hub: Hub, sessions_dir: Path) -> None:
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        await pa.press("a", *"Ana", "enter")
+        await wait_for(pb, lambda: "Ana" in shown(bo), 5, "ana's item")
+        await pb.press("end", "a", *"Bo", "enter")
+        await wait_for(pa, lambda: "Bo" in shown(ana), 5, "bo's item")
+        # Bo's Ctrl+Z: his last change (his item's text, then the item), never Ana's.
+        await pb.press("ctrl+z", "ctrl+z")
+        await wait_for(pa, lambda: "Bo" not in shown(ana), 5, "bo's item gone")
+        assert [i.text for i in on_disk(hub).canvas.customer_segments] == ["Ana"]
+        assert "Ana" in shown(bo)
+
+
+async def test_answers_and_ratings_of_a_teammate_show_in_place(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    from bmc_tui.screens.social import AnswerArea, SocialScreen
+    from bmc_tui.widgets.rating import Rating
+
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        for app in (ana, bo):
+            # Two apps in one process: what the test calls must run as the right app
+            # (a screen made outside it would take the other app for its own).
+            with app._context():
+                app.goto_step("social")
+            await wait_for(pa, lambda app=app: isinstance(app.screen, SocialScreen), 5, "social")
+        await pa.pause()
+        await pb.pause()
+        ana_areas = list(ana.screen.query(AnswerArea))
+        bo_areas = list(bo.screen.query(AnswerArea))
+        # Ana is typing in the second answer while Bo types the first.
+        with ana._context():
+            ana_areas[1].focus()
+            await pa.press(*"Mine")
+        with bo._context():
+            bo_areas[0].focus()
+            await pb.press(*"Because")
+        await wait_for(pa, lambda: ana_areas[0].text == "Because", 5, "bo's answer for ana")
+        assert ana.focused is ana_areas[1] and ana_areas[1].text == "Mine"
+        assert ana_areas[1].cursor_location == (0, 4)
+        await wait_for(pb, lambda: bo_areas[1].text == "Mine", 5, "ana's answer for bo")
+        with bo._context():
+            bo.editor.set_rating("conversation", 4)  # type: ignore[union-attr]
+            bo.edited()
+        rating = ana.screen.query_one("#rating-conversation", Rating)
+        await wait_for(pa, lambda: rating.value == 4, 5, "bo's rating for ana")
+        answers = on_disk(hub).social.answers
+        assert sorted(answers.values()) == ["Because", "Mine"]
