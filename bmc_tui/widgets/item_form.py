@@ -56,6 +56,21 @@ def _to_tristate(value: bool | None) -> str | NoSelection:
     return "yes" if value else "no"
 
 
+def _input_text(spec: FieldSpec, value: Any) -> str:
+    """What a one-line field shows for a stored value: an amount as people write it, any
+    other text cleaned of what a terminal would act on (the file keeps it as it is)."""
+    if value is None:
+        return ""
+    if spec.kind == "amount":
+        return format_amount(value)
+    return for_display(str(value), keep_newlines=False)
+
+
+def _ticked(spec: FieldSpec, value: Any) -> bool:
+    # "unticked": a box ticked for False (a segment that does not pay; absent means it pays).
+    return value is False if spec.kind == "unticked" else bool(value)
+
+
 class ChoiceSelect(Select[str]):
     """A Select whose Enter is named in the Footer: Textual's own hides it, and a newcomer
     looking at "(not chosen) ▼" should not have to guess that Enter opens the choices."""
@@ -188,13 +203,9 @@ class ItemForm(VerticalScroll, can_focus=False):
             value = self._value_of(item, spec) if item is not None else None
             if isinstance(widget, Input):
                 with widget.prevent(Input.Changed):
+                    widget.value = _input_text(spec, value)
                     if spec.kind == "amount":
-                        widget.value = "" if value is None else format_amount(value)
                         self._amount_error(spec, "")
-                    else:
-                        widget.value = (
-                            "" if value is None else for_display(str(value), keep_newlines=False)
-                        )
                     widget.remove_class("-invalid")
             elif isinstance(widget, Select):
                 shown = _to_tristate(value) if spec.kind == "tristate" else value
@@ -202,7 +213,7 @@ class ItemForm(VerticalScroll, can_focus=False):
                     widget.value = Select.NULL if shown is None else shown
             elif isinstance(widget, Checkbox):
                 with widget.prevent(Checkbox.Changed):
-                    widget.value = value is False if spec.kind == "unticked" else bool(value)
+                    widget.value = _ticked(spec, value)
             elif isinstance(widget, LinksField):
                 widget.update(self._links_text(item, spec.name))
 
@@ -215,7 +226,7 @@ class ItemForm(VerticalScroll, can_focus=False):
         widget = self.query_one(f"#field-{spec.name}")
         value = self._value_of(item, spec)
         if isinstance(widget, Input):
-            shown = "" if value is None else str(value)
+            shown = _input_text(spec, value)
             if widget.has_focus and widget.has_class("-invalid"):
                 return  # a date or number half typed (not yet a value): the person's, kept
             if widget.value != shown:
@@ -229,7 +240,7 @@ class ItemForm(VerticalScroll, can_focus=False):
                 widget.value = Select.NULL if wanted is None else wanted
         elif isinstance(widget, Checkbox):
             with widget.prevent(Checkbox.Changed):
-                widget.value = bool(value)
+                widget.value = _ticked(spec, value)
         elif isinstance(widget, LinksField):
             widget.update(self._links_text(item, spec.name))
 

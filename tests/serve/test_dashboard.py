@@ -208,9 +208,16 @@ async def test_f1_lists_every_key_of_the_screen_and_the_app(sessions_dir: Path) 
             await pilot.pause()
             assert isinstance(app.screen, KeysScreen)
             listed = str(app.screen.query_one("#keys-list", Static).render())
+            below = app.screen_stack[-2]
             for binding in [*screen_class.BINDINGS, *DashboardApp.BINDINGS]:
                 assert isinstance(binding, Binding)
-                assert binding.description in listed, binding
+                if below.check_action(binding.action, ()) is False:
+                    # Forming teams needs the server's hub; without it the keys do nothing
+                    # and are not offered.
+                    assert binding.action in ("new_team", "rename_team", "move_person")
+                    assert binding.description not in listed, binding
+                else:
+                    assert binding.description in listed, binding
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, screen_class)

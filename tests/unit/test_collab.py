@@ -26,13 +26,13 @@ from bmc_tui.collab import (
     same_content,
 )
 from bmc_tui.editing import EditError, UnknownName
-from bmc_tui.model import Item, Session
+from bmc_tui.model import Item, Segment, Session
 from bmc_tui.store import Store
 
 
 def base_session() -> Session:
     session = Session.new("team", "Team")
-    session.canvas.customer_segments.append(Item(id="cs-commuters", text="Commuters"))
+    session.canvas.customer_segments.append(Segment(id="cs-commuters", text="Commuters"))
     session.canvas.value_propositions.append(
         Item(id="vp-fast", text="Fast", links={"segments": ["cs-commuters"]})
     )

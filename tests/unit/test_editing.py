@@ -1268,10 +1268,10 @@ def test_ids_chosen_by_the_caller_must_be_well_formed_and_free() -> None:
 
 def test_restore_item_puts_back_the_item_and_the_links_that_still_can_be() -> None:
     from bmc_tui.editing import Editor
-    from bmc_tui.model import Item, Session
+    from bmc_tui.model import Item, Segment, Session
 
     session = Session.new("s", "S")
-    session.canvas.customer_segments.append(Item("cs-a", "A"))
+    session.canvas.customer_segments.append(Segment("cs-a", "A"))
     session.canvas.value_propositions += [
         Item("vp-1", "One", links={"segments": ["cs-a"]}),
         Item("vp-2", "Two", links={"segments": ["cs-a"]}),
