@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -21,8 +22,8 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 
-from .editing import Editor
-from .model import STEP_TITLES, STEPS
+from .editing import Editor, Where
+from .model import BLOCKS, STEP_TITLES, STEPS, STRATEGY_LISTS, Session
 from .room import Room, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Settings, load_settings, save_settings
@@ -30,7 +31,7 @@ from .store import ConflictError, Handle, Store, StoreError
 from .themes import register_themes
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from textual.driver import Driver
 
@@ -41,6 +42,15 @@ AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
 FINDINGS_DELAY = 0.25
+# The steps whose screens show items of these kinds (where undo takes the user back to).
+STEP_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "canvas": BLOCKS,
+        "practices": ("practices",),
+        "strategy": STRATEGY_LISTS,
+        "plan": ("plan",),
+    }
+)
 
 
 @dataclass
@@ -344,18 +354,6 @@ class BmcApp(App[None]):
     def current_step(self) -> str | None:
         return self.editor.session.step if self.editor else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("undo", "redo", "next_step", "overview", "goto", "help"):
-            if action == "help":
-                return True
-            if self.editor is None:
-                return False
-            if action == "undo":
-                return self.can_edit and self.editor.can_undo()
-            if action == "redo":
-                return self.can_edit and self.editor.can_redo()
-        return True
-
     def action_goto(self, step: str) -> None:
         self.goto_step(step)
 
@@ -380,26 +378,59 @@ class BmcApp(App[None]):
         ]
         self.push_screen(HelpScreen(self.current_step if self.editor else None, keys))
 
-    def _after_history(self, what: str | None, verb: str) -> None:
+    def _after_history(self, what: str | None, verb: str, where: Where | None) -> None:
         if what is None:
             return
         self.edited()
         self.notify(f"{verb}: {what}", timeout=3)
-        if self.current_step:
-            from .screens.base import StepScreen
+        if self.editor is None or self.current_step is None:
+            return
+        from .screens.base import StepScreen
 
-            # The rebuilt screen puts the cursor back where it was, not at the step's start.
+        shown = show_where(self.editor.session, where)
+        if shown is None:
+            # A change with no place on a step (the title): stay, the cursor where it was.
             screen = self.screen
             target = screen.resume_target() if isinstance(screen, StepScreen) else None
             self.goto_step(self.current_step, target)
+            return
+        step, target, field_name = shown
+        self.goto_step(step, target)
+        if field_name is not None:
+            screen = self.screen
+            if isinstance(screen, StepScreen):
+                self.call_after_refresh(screen.focus_item_field, target, field_name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("undo", "redo", "next_step", "overview", "goto"):
+            if self.editor is None:
+                return False
+            if action in ("undo", "redo"):
+                # Enabled with an empty history too: Ctrl+Z then says why nothing happens.
+                return self.can_edit
+        return True
 
     def action_undo(self) -> None:
-        if self.editor is not None and self.can_edit:
-            self._after_history(self.editor.undo(), "Undone")
+        if self.editor is None or not self.can_edit:
+            return
+        if not self.editor.can_undo():
+            self.notify(
+                "Nothing to undo: undo goes back over the changes made since the session "
+                "was opened.",
+                timeout=4,
+            )
+            return
+        where = self.editor.undo_where
+        self._after_history(self.editor.undo(), "Undone", where)
 
     def action_redo(self) -> None:
-        if self.editor is not None and self.can_edit:
-            self._after_history(self.editor.redo(), "Redone")
+        if self.editor is None or not self.can_edit:
+            return
+        if not self.editor.can_redo():
+            self.notify("Nothing to redo.", timeout=3)
+            return
+        where = self.editor.redo_where
+        self._after_history(self.editor.redo(), "Redone", where)
 
     def action_start_screen(self) -> None:
         if self.config.participant:
@@ -497,6 +528,30 @@ class BmcApp(App[None]):
 
     def on_unmount(self) -> None:
         self.close_session()
+
+
+def show_where(session: Session, where: Where | None) -> tuple[str, str | None, str | None] | None:
+    """The step, jump target and item field that show a change made at `where`.
+
+    An item that is gone (its adding was undone) shows its list; None: nowhere to show.
+    """
+    if where is None:
+        return None
+    area, key = where.area, where.key
+    if area in ("answer", "rating"):
+        return "social", key, None
+    if area == "problem":
+        return "social", "problem", None
+    if area == "strategy":
+        return "strategy", key, None
+    if area == "fitness":
+        return "fitness", key, None
+    step = next((s for s, kinds in STEP_KINDS.items() if area in kinds), None)
+    if step is None:
+        return None
+    if key is not None and session.find(key) is not None:
+        return step, key, where.field
+    return step, area if step in ("canvas", "strategy") else None, None
 
 
 def run_app(

@@ -82,6 +82,18 @@ class StepScreen(Screen[None]):
         """The target to reopen this step at after undo/redo rebuilds it (None: its start)."""
         return None
 
+    def focus_item_field(self, item_id: str | None, field: str) -> None:
+        """Put the cursor into one field of an item's form (undo shows what it restored)."""
+        if item_id is None or self.bmc.editor is None or not self.bmc.can_edit:
+            return
+        found = self.session.find(item_id)
+        form = self.form_for(found[0]) if found else None
+        if form is None or form.item_id != item_id:
+            return
+        widgets = form.query(f"#field-{field}")
+        if widgets and widgets.first().focusable:
+            form.focus_field(field)
+
     def action_focus_main(self) -> None:
         """Esc leaves a field for the screen's main list; what was typed is already saved."""
         lists = self.query(ItemList)

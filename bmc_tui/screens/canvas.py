@@ -15,6 +15,7 @@ from ..guide import BLOCK_GUIDE
 from ..model import BLOCK_TITLES, BLOCKS, LINK_SCHEMA, Item
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList
+from ..widgets.nav_list import NavList
 from .base import StepScreen
 
 
@@ -25,6 +26,14 @@ def block_fields(block: str) -> tuple[FieldSpec, ...]:
         for name in LINK_SCHEMA[block]
     )
     return (FieldSpec("text", "Text", "text", hint=guide.example), *links)
+
+
+class BlockList(NavList):
+    """The nine blocks; Enter goes to the chosen block's items."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Items", tooltip="Go to this block's items"),
+    ]
 
 
 class CanvasScreen(StepScreen):
@@ -55,7 +64,7 @@ class CanvasScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="canvas-body"):
-            yield OptionList(id="blocks")
+            yield BlockList(id="blocks")
             with Vertical(id="canvas-middle"):
                 yield Static(id="block-guide")
                 yield ItemList(self.block, id="items")

@@ -6,6 +6,7 @@ and the chosen section on the right, so each part fits an 80×24 terminal on its
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import ClassVar, Final
 
 from rich.text import Text
@@ -38,6 +39,9 @@ RATING_LABEL: Final = "Rate the current model, 1 to 5"
 PROMOTION_RULE: Final = "social.promotion-first"
 WEAK_RULE: Final = "social.weak-principle"
 SECTIONS: Final = ("diagnostic", "checks", *(p.key for p in PRINCIPLES))
+SECTION_TITLES: Final = MappingProxyType(
+    {"diagnostic": DIAGNOSTIC_TITLE, "checks": CHECKS_TITLE, **{p.key: p.title for p in PRINCIPLES}}
+)
 
 
 class SectionList(OptionList):
@@ -88,6 +92,12 @@ def section_of(target: str | None) -> tuple[str, str | None]:
 class SocialScreen(StepScreen):
     STEP = "social"
     CSS_PATH = "social.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[
+            Binding(str(n), f"section('{key}')", SECTION_TITLES[key], show=False)
+            for n, key in enumerate(SECTIONS, start=1)
+        ],
+    ]
 
     def __init__(self, target: str | None = None) -> None:
         super().__init__(target)
@@ -160,7 +170,7 @@ class SocialScreen(StepScreen):
         for rating in self.query(Rating):
             rating.disabled = not editable
         sections = self.query_one(SectionList)
-        sections.border_title = "Sections"
+        sections.border_title = f"Sections 1-{len(SECTIONS)}"
         for key in SECTIONS:
             sections.add_option(Option(self._section_label(key), id=key))
         sections.highlighted = SECTIONS.index(self.section)
@@ -257,6 +267,13 @@ class SocialScreen(StepScreen):
         if isinstance(focused, RadioSet):
             return "problem"
         return f"@{self.section}"
+
+    def action_section(self, key: str) -> None:
+        """A digit: show the section, with the cursor on it in the section list (never in an
+        answer, where the next keys would become text)."""
+        sections = self.query_one(SectionList)
+        sections.highlighted = SECTIONS.index(key)
+        sections.focus()
 
     def action_focus_main(self) -> None:
         """Esc: back to the section list; whatever was typed is already in the session."""

@@ -23,6 +23,7 @@ from ..text import one_line
 from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
+from ..widgets.nav_list import NavList
 from .base import StepScreen
 
 # Sections in the order of the workshop: the period first, the budget last (it follows
@@ -86,7 +87,8 @@ def parse_day(text: str) -> date | None:
     return date.fromisoformat(text.strip())
 
 
-class SectionNav(OptionList):
+class SectionNav(NavList):
+    WHERE = "in a section's list (2-8)"
     # OptionList's own Enter, named so the Footer says how to get into a section.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", tooltip="Go into this section"),
@@ -276,8 +278,13 @@ class StrategyScreen(StepScreen):
         return bool(strategy.start and strategy.end and strategy.focus)
 
     def action_section(self, section: str) -> None:
+        """A digit: show the section and focus it — its list, or its line in the section
+        list — never a field, where the next keys would become text."""
         self._show_section(section)
-        self._focus_section()
+        if section in STRATEGY_LISTS:
+            self.query_one(f"#list-{section}", ItemList).focus()
+        else:
+            self.query_one("#sections", OptionList).focus()
 
     def _show_section(self, section: str) -> None:
         self.section = section

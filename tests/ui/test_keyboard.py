@@ -1,0 +1,158 @@
+"""The keyboard as a newcomer meets it: nothing typed is lost, keys say where they work,
+undo shows what it restored, and digits jump to sections without landing in a text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, TextArea
+
+from bmc_tui.app import BmcApp
+from bmc_tui.screens.canvas import CanvasScreen
+from bmc_tui.screens.social import SectionList, SocialScreen
+from bmc_tui.screens.strategy import StrategyScreen
+from bmc_tui.widgets.item_form import ItemForm
+from bmc_tui.widgets.item_list import ItemList
+
+from .conftest import make_app, make_session, saved, wait_for, wait_saved
+
+
+def notes(app: BmcApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_enter_to_edit_puts_the_cursor_after_the_text(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = saved(path).canvas.customer_segments[0].text
+        await pilot.press("enter")
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-text"
+        assert field.selection.is_empty and field.cursor_position == len(before)
+        await pilot.press(*" (evenings)")
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].text != before
+        )
+    assert session.canvas.customer_segments[0].text == before + " (evenings)"
+
+
+async def test_select_all_is_an_explicit_key(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "alt+a", *"Cafés")
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].text == "Cafés"
+        )
+    assert session.canvas.customer_segments[0].id == "cs-kitchen-owners"  # the same item
+
+
+async def test_item_keys_in_the_blocks_list_say_where_they_work(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        count = len(saved(path).canvas.customer_segments)
+        app.screen.query_one("#blocks", OptionList).focus()
+        await pilot.press("a")
+        await wait_for(pilot, lambda: any("a adds an item" in n for n in notes(app)))
+        assert "Enter" in notes(app)[-1]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: any("d deletes an item" in n for n in notes(app)))
+        assert len(app.editor.session.canvas.customer_segments) == count  # type: ignore[union-attr]
+        assert app.editor.can_undo() is False  # type: ignore[union-attr]
+
+
+async def test_undo_and_redo_show_the_item_and_field_they_restored(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "down", "enter", *" net", "escape", "1")
+        await wait_for(pilot, lambda: app.screen.query_one(ItemList).kind == "customer_segments")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[1].text.endswith(" net"))
+
+        await pilot.press("ctrl+z")
+
+        def on_the_field() -> bool:
+            screen = app.screen
+            if not isinstance(screen, CanvasScreen):
+                return False
+            focused = app.focused
+            return (
+                screen.query_one(ItemList).kind == "revenue_streams"
+                and screen.query_one(ItemList).current_id == "rs-payout-fee"
+                and isinstance(focused, Input)
+                and focused.id == "field-text"
+                and screen.query_one(ItemForm).item_id == "rs-payout-fee"
+            )
+
+        await wait_for(pilot, on_the_field, what="the undone field, focused")
+        assert not app.editor.session.canvas.revenue_streams[1].text.endswith(" net")  # type: ignore[union-attr]
+        assert any("Undone: Edit" in n for n in notes(app))
+
+        await pilot.press("escape", "1", "ctrl+y")
+        await wait_for(pilot, on_the_field, what="the redone field, focused")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[1].text.endswith(" net"))
+
+
+async def test_undo_of_a_change_on_another_step_goes_there(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down")
+        app.screen.query_one(ItemForm).focus_field("owner")
+        await pilot.press(*"!", "escape", "f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+        await pilot.press("ctrl+z")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.focused, Input) and app.focused.id == "field-owner",
+            what="the plan item's owner field",
+        )
+        assert app.screen.query_one(ItemList).current_id == "a-founding-offer"
+        assert app.editor.session.step == "plan"  # type: ignore[union-attr]
+
+
+async def test_undo_with_no_history_says_so(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: any("Nothing to undo" in n for n in notes(app)))
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: any("Nothing to redo" in n for n in notes(app)))
+
+
+async def test_strategy_digits_focus_the_section_never_a_text(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="strategy", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, StrategyScreen)
+        budget = saved(path).strategy.budget
+        await pilot.press("9")
+        await wait_for(pilot, lambda: app.screen.section == "budget")  # type: ignore[attr-defined]
+        assert not isinstance(app.focused, TextArea | Input)
+        assert app.focused is app.screen.query_one("#sections")
+        await pilot.press("7", "a")
+        # 7 went to the pinches and `a` added one there: nothing reached the budget.
+        await wait_saved(pilot, path, lambda s: len(s.strategy.pinches) == 3)
+        assert saved(path).strategy.budget == budget
+        await pilot.press("escape", "escape", "1")
+        assert app.focused is app.screen.query_one("#sections")
+        assert app.screen.section == "period"  # type: ignore[attr-defined]
+
+
+async def test_social_digits_jump_to_sections(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="social", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, SocialScreen)
+        await pilot.press("2")
+        sections = app.screen.query_one(SectionList)
+        assert app.screen.section == "checks"
+        assert app.focused is sections
+        await pilot.press("enter")
+        assert isinstance(app.focused, TextArea)
+        await pilot.press("escape", "7")
+        assert app.screen.section == "customer_guided"
+        assert app.focused is sections
