@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -42,6 +42,8 @@ AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 1.0
 ROOM_POLL = 1.0
 FINDINGS_DELAY = 0.25
+# Textual's palette commands that only make sense on the user's own machine.
+REMOTE_UNAVAILABLE: Final = frozenset({"Screenshot"})
 # The steps whose screens show items of these kinds (where undo takes the user back to).
 STEP_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -488,7 +490,12 @@ class BmcApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from .commands import workshop_commands
 
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Over SSH the screenshot would be written on the server, where the participant
+            # cannot reach it (and often cannot write): offer only what works where we run.
+            if self.config.participant and command.title in REMOTE_UNAVAILABLE:
+                continue
+            yield command
         yield from workshop_commands(self)
 
     def watch_theme(self, theme: str) -> None:

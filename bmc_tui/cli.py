@@ -289,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "open":
             from .store import Store
 
-            path = Store(sessions_dir).locate(args.session)
+            path = Store(sessions_dir).locate_existing(args.session)
             if not path.is_file():
                 raise StoreError(f"{path}: no such session")
             return _open_tui(args, sessions_dir, path, read_only=args.read_only)

@@ -156,3 +156,22 @@ async def test_social_digits_jump_to_sections(sessions_dir: Path) -> None:
         await pilot.press("escape", "7")
         assert app.screen.section == "customer_guided"
         assert app.focused is sections
+
+
+async def test_a_participant_is_offered_no_screenshot(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    for participant in (False, True):
+        app = make_app(sessions_dir, path, participant=participant)
+        async with app.run_test(size=(80, 24)):
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert ("Screenshot" in titles) is not participant
+        assert "Export: Markdown report" in titles
+
+
+async def test_the_facilitators_dashboard_offers_no_screenshot(tmp_path: Path) -> None:
+    from bmc_tui.serve.dashboard.app import DashboardApp
+
+    app = DashboardApp(tmp_path)
+    async with app.run_test(size=(80, 24)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert "Screenshot" not in titles and "Quit" in titles

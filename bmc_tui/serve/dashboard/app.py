@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from ...room import Room, read_room, write_room
 from .screens.room import RoomScreen
@@ -23,6 +25,12 @@ class DashboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(RoomScreen(self.sessions_dir))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # The dashboard always runs over SSH: a screenshot would land on the server.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     # The room file is the only channel to the participants' screens.
 
