@@ -371,14 +371,10 @@ class BmcApp(App[None]):
             self.push_screen(OverviewScreen())
 
     def action_help(self) -> None:
+        from .keys_help import keys_here
         from .screens.help import HelpScreen
 
-        keys = [
-            (active.binding.key_display or key, active.binding.description)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.description and active.enabled
-        ]
-        self.push_screen(HelpScreen(self.current_step if self.editor else None, keys))
+        self.push_screen(HelpScreen(self.current_step if self.editor else None, keys_here(self)))
 
     def _after_history(self, what: str | None, verb: str, where: Where | None) -> None:
         if what is None:

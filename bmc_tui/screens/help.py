@@ -26,11 +26,19 @@ command palette (jump anywhere, run the check, export, switch theme).
 """
 
 
-def _keys_markdown(keys: list[tuple[str, str]]) -> str:
+def _keys_markdown(keys: list[tuple[str, str, str]]) -> str:
+    """The keys by group (where the cursor is, this step, everywhere), in that order."""
     if not keys:
         return ""
-    rows = "\n".join(f"| `{key}` | {description} |" for key, description in keys)
-    return f"\n\n## Keys here\n\n| key | does |\n|---|---|\n{rows}\n"
+    parts = ["\n\n## Keys here\n"]
+    group = None
+    for where, key, description in keys:
+        if where != group:
+            group = where
+            parts.append(f"\n**{where}**\n\n| key | does |\n|---|---|")
+        parts.append(f"| `{key}` | {description} |")
+    parts.append("\nArrows, Page Up/Down, Home and End move as usual in every list and field.\n")
+    return "\n".join(parts)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,7 +46,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close help"),
     ]
 
-    def __init__(self, step: str | None, keys: list[tuple[str, str]] | None = None) -> None:
+    def __init__(self, step: str | None, keys: list[tuple[str, str, str]] | None = None) -> None:
         super().__init__(classes="modal")
         self.step = step
         self.keys = keys or []

@@ -175,3 +175,22 @@ async def test_the_facilitators_dashboard_offers_no_screenshot(tmp_path: Path) -
     async with app.run_test(size=(80, 24)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
     assert "Screenshot" not in titles and "Quit" in titles
+
+
+async def test_f1_lists_the_workshops_own_keys_first_grouped(sessions_dir: Path) -> None:
+    from bmc_tui.screens.help import HelpScreen
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        keys = app.screen.help_markdown().split("## Keys here", 1)[1]  # type: ignore[attr-defined]
+    groups = [line for line in keys.splitlines() if line.startswith("**")]
+    assert groups == ["**Where the cursor is**", "**On this step**", "**Everywhere**"]
+    first_rows = [line for line in keys.splitlines() if line.startswith("| `")][:3]
+    assert first_rows == ["| `Enter` | Edit |", "| `a` | Add |", "| `d / Delete` | Delete |"]
+    assert "| `1-9` | Go to: 1 Customer Segments," in keys
+    assert "| `F2-F8` | Go to: F2 Social model," in keys
+    for internal in ("Scroll", "super+c", "Cursor", "Page", "| `↑`", "| `up`", "left"):
+        assert internal not in keys.split("Arrows, Page Up")[0], internal
