@@ -67,6 +67,11 @@ class AnswerArea(TextArea):
         self.prompt_id = prompt.id
 
 
+def rating_dots(rating: int) -> str:
+    """A 1-5 rating as five dots ("●●●○○"), so it reads as a rating at a glance."""
+    return "●" * rating + "○" * (5 - rating)
+
+
 def section_of(target: str | None) -> tuple[str, str | None]:
     """The section a jump target lives in, and the id of the field to focus there.
 
@@ -210,7 +215,8 @@ class SocialScreen(StepScreen):
                 label.append("  ·", style="dim")
             else:
                 weak = any(f.rule == WEAK_RULE and f.target == key for f in findings)
-                label.append(f"  {rating}/5", style="bold yellow" if weak else "green")
+                # Dots, not "3/5": the checks' progress ("4/4") must not read like a rating.
+                label.append(f"  {rating_dots(rating)}", style="bold yellow" if weak else "green")
         return label
 
     def _refresh_sections(self, _: object = None) -> None:
