@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select
 
-from ..model import KIND_TITLES, LINK_SCHEMA
+from ..model import KIND_TITLES, KINDS, LINK_SCHEMA
 from ..widgets.banner import Banner
 from ..widgets.footer import KeysFooter
 from ..widgets.item_form import ItemForm
@@ -155,15 +155,18 @@ class StepScreen(Screen[None]):
         link_field = link_field or fields[0]
         from .link_picker import LinkPickerScreen
 
-        allowed = LINK_SCHEMA[kind][link_field]
+        # One order everywhere, the canvas's own, each kind under its heading: partners
+        # listed resources first and costs activities first, and a tick landed wrong.
+        allowed = sorted(LINK_SCHEMA[kind][link_field], key=KINDS.index)
         candidates = [
-            (
-                item.id,
-                f"{item_label(item, 60)}" + (f"  ({KIND_TITLES[k]})" if len(allowed) > 1 else ""),
-            )
-            for k in allowed
-            for item in self.session.items_of(k)
+            (item.id, item_label(item, 60)) for k in allowed for item in self.session.items_of(k)
         ]
+        headings = {}
+        if len(allowed) > 1:
+            for k in allowed:
+                items = self.session.items_of(k)
+                if items:
+                    headings[items[0].id] = KIND_TITLES[k]
         title = f"{KIND_TITLES[kind]} “{item_label(found[1], 40)}”: {link_field.replace('_', ' ')}"
 
         def chosen(ids: list[str] | None) -> None:
@@ -177,7 +180,8 @@ class StepScreen(Screen[None]):
                 form.refresh_links()
 
         self.app.push_screen(
-            LinkPickerScreen(title, candidates, found[1].linked(link_field)), chosen
+            LinkPickerScreen(title, candidates, found[1].linked(link_field), headings=headings),
+            chosen,
         )
 
     def _ask_link_field(self, kind: str, item_id: str, fields: list[str]) -> None:

@@ -194,3 +194,36 @@ async def test_f1_lists_the_workshops_own_keys_first_grouped(sessions_dir: Path)
     assert "| `F2-F8` | Go to: F2 Social model," in keys
     for internal in ("Scroll", "super+c", "Cursor", "Page", "| `↑`", "| `up`", "left"):
         assert internal not in keys.split("Arrows, Page Up")[0], internal
+
+
+async def test_link_pickers_list_kinds_in_the_canvas_order_under_headings(
+    sessions_dir: Path,
+) -> None:
+    from textual.widgets import SelectionList
+
+    from bmc_tui.screens.link_picker import LinkPickerScreen
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        orders = []
+        for block in ("8", "9"):  # partners supply, costs are driven by: both kinds
+            await pilot.press(block, "l")
+            await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen))
+            ticks = app.screen.query_one(SelectionList)
+            prompts = [
+                str(ticks.get_option_at_index(n).prompt) for n in range(ticks.option_count)
+            ]
+            headings = [
+                str(ticks.get_option_at_index(n).prompt)
+                for n in range(ticks.option_count)
+                if ticks.get_option_at_index(n).disabled
+            ]
+            orders.append(headings)
+            assert prompts[0] == "Key Activities"
+            assert ticks.highlighted == 1  # on the first item, not its heading
+            before = list(ticks.selected)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+            assert not any(v.startswith("\x00") for v in before)
+    assert orders == [["Key Activities", "Key Resources"]] * 2
