@@ -28,7 +28,7 @@ from .room import Room, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Settings, load_settings, save_settings
 from .store import ConflictError, Handle, Store, StoreError
-from .themes import register_themes
+from .themes import register_themes, visible_fields
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -493,6 +493,12 @@ class BmcApp(App[None]):
                 continue
             yield command
         yield from workshop_commands(self)
+
+    def get_css_variables(self) -> dict[str, str]:
+        # Fields keep a visible border in every theme (see themes.visible_fields).
+        variables = visible_fields(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         # Remember the choice for the next start (a preference, never an error).

@@ -227,3 +227,30 @@ async def test_link_pickers_list_kinds_in_the_canvas_order_under_headings(
             await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
             assert not any(v.startswith("\x00") for v in before)
     assert orders == [["Key Activities", "Key Resources"]] * 2
+
+
+async def test_fields_stay_visible_in_every_theme(sessions_dir: Path) -> None:
+    from textual.widgets import Select
+
+    from bmc_tui.themes import MIN_FIELD_CONTRAST
+
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "bmc-high-contrast" in app.available_themes
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            background = app.screen.styles.background
+            for field in (
+                app.screen.query_one("#field-owner", Input),
+                app.screen.query_one("#field-purpose", Select).query_one("SelectCurrent"),
+            ):
+                assert not field.has_focus
+                border = field.styles.border_top[1]
+                if background.ansi is not None:
+                    # The terminal's palette: any colour but the background's shows.
+                    assert border != background and border.ansi != -1, (theme, border)
+                else:
+                    contrast = abs(border.brightness - background.brightness)
+                    assert contrast >= MIN_FIELD_CONTRAST, (theme, field, border.hex)
