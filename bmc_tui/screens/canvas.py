@@ -25,7 +25,8 @@ def block_fields(block: str) -> tuple[FieldSpec, ...]:
         FieldSpec(name, guide.link_prompts.get(name, name.replace("_", " ").capitalize()), "links")
         for name in LINK_SCHEMA[block]
     )
-    return (FieldSpec("text", "Text", "text", hint=guide.example), *links)
+    # "e.g.": an example in an empty field must not read as a value already filled in.
+    return (FieldSpec("text", "Text", "text", hint=f"e.g. {guide.example}"), *links)
 
 
 class BlockList(NavList):

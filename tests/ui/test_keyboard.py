@@ -211,9 +211,7 @@ async def test_link_pickers_list_kinds_in_the_canvas_order_under_headings(
             await pilot.press(block, "l")
             await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen))
             ticks = app.screen.query_one(SelectionList)
-            prompts = [
-                str(ticks.get_option_at_index(n).prompt) for n in range(ticks.option_count)
-            ]
+            prompts = [str(ticks.get_option_at_index(n).prompt) for n in range(ticks.option_count)]
             headings = [
                 str(ticks.get_option_at_index(n).prompt)
                 for n in range(ticks.option_count)
@@ -254,3 +252,17 @@ async def test_fields_stay_visible_in_every_theme(sessions_dir: Path) -> None:
                 else:
                     contrast = abs(border.brightness - background.brightness)
                     assert contrast >= MIN_FIELD_CONTRAST, (theme, field, border.hex)
+
+
+async def test_example_placeholders_are_marked_as_examples(sessions_dir: Path) -> None:
+    from bmc_tui.guide import BLOCK_GUIDE
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for n, block in ((1, "customer_segments"), (2, "value_propositions")):
+            await pilot.press(str(n), "a")
+            field = app.focused
+            assert isinstance(field, Input) and field.value == ""
+            assert field.placeholder == f"e.g. {BLOCK_GUIDE[block].example}"
+            await pilot.press("escape")
