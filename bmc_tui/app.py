@@ -372,9 +372,13 @@ class BmcApp(App[None]):
 
     def action_help(self) -> None:
         from .keys_help import keys_here
+        from .screens.base import StepScreen
         from .screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.current_step if self.editor else None, keys_here(self)))
+        screen = self.screen
+        extra = screen.help_extra() if isinstance(screen, StepScreen) else ""
+        step = self.current_step if self.editor else None
+        self.push_screen(HelpScreen(step, keys_here(self), extra=extra))
 
     def _after_history(self, what: str | None, verb: str, where: Where | None) -> None:
         if what is None:

@@ -78,6 +78,10 @@ class StepScreen(Screen[None]):
             for field in self.query("Input, TextArea"):
                 field.cursor_blink = False  # type: ignore[attr-defined]
 
+    def help_extra(self) -> str:
+        """Markdown F1 adds after the step's help (the canvas: the chosen block's guide)."""
+        return ""
+
     def resume_target(self) -> str | None:
         """The target to reopen this step at after undo/redo rebuilds it (None: its start)."""
         return None

@@ -39,6 +39,7 @@ class BlockList(NavList):
 
 class CanvasScreen(StepScreen):
     STEP = "canvas"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
             Binding(str(n), f"block('{block}')", BLOCK_TITLES[block], show=False)
@@ -64,12 +65,17 @@ class CanvasScreen(StepScreen):
         return list(editor.session.canvas.block(block)) if editor else []
 
     def compose_body(self) -> ComposeResult:
+        # Wide: the items and the form side by side under the guide. Narrow (80 columns):
+        # the form under the items, so the text being typed gets the whole width.
         with Horizontal(id="canvas-body"):
             yield BlockList(id="blocks")
             with Vertical(id="canvas-middle"):
                 yield Static(id="block-guide")
-                yield ItemList(self.block, id="items")
-            yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
+                # Narrow: hidden, the text field's placeholder shows the example ("e.g. …").
+                yield Static(id="block-example")
+                with Horizontal(id="canvas-work"):
+                    yield ItemList(self.block, id="items")
+                    yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -96,7 +102,8 @@ class CanvasScreen(StepScreen):
             count = len(self._block_items(block))
             label = Text(f"{n} ", style="dim")
             label.append(BLOCK_TITLES[block])
-            label.append(f"  {count}" if count else "  ·", style="green" if count else "dim")
+            # One space before the count: "4 Customer Relationships 4" fits 30 columns.
+            label.append(f" {count}" if count else " ·", style="green" if count else "dim")
             blocks.add_option(Option(label, id=block))
         blocks.highlighted = keep
 
@@ -105,8 +112,17 @@ class CanvasScreen(StepScreen):
         text = Text()
         text.append(guide.prompt + "\n", style="bold")
         text.append(guide.belongs, style="")
-        text.append(f"\nExample: {guide.example}", style="dim italic")
         self.query_one("#block-guide", Static).update(text)
+        example = Text(f"Example: {guide.example}", style="dim italic")
+        self.query_one("#block-example", Static).update(example)
+
+    def help_extra(self) -> str:
+        """F1 shows the chosen block's guidance in full (the panel may be cut at 80×24)."""
+        guide = BLOCK_GUIDE[self.block]
+        return (
+            f"## {BLOCK_TITLES[self.block]}\n\n**{guide.prompt}**\n\n{guide.belongs}\n\n"
+            f"*Example:* {guide.example}"
+        )
 
     def action_block(self, block: str) -> None:
         self.query_one("#blocks", OptionList).highlighted = BLOCKS.index(block)

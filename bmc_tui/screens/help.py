@@ -46,10 +46,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close help"),
     ]
 
-    def __init__(self, step: str | None, keys: list[tuple[str, str, str]] | None = None) -> None:
+    def __init__(
+        self, step: str | None, keys: list[tuple[str, str, str]] | None = None, *, extra: str = ""
+    ) -> None:
         super().__init__(classes="modal")
         self.step = step
         self.keys = keys or []
+        self.extra = extra
 
     def help_markdown(self) -> str:
         from ..guide import STEP_HELP
@@ -58,7 +61,8 @@ class HelpScreen(ModalScreen[None]):
             return GENERAL_HELP + _keys_markdown(self.keys)
         guide = STEP_HELP[self.step]
         title = STEP_TITLES.get(self.step, guide.title)
-        return f"# {title}\n\n*{guide.purpose}*\n\n{guide.help}" + _keys_markdown(self.keys)
+        extra = f"\n\n{self.extra}" if self.extra else ""
+        return f"# {title}\n\n*{guide.purpose}*\n\n{guide.help}{extra}" + _keys_markdown(self.keys)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help-dialog"):

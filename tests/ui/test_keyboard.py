@@ -266,3 +266,22 @@ async def test_example_placeholders_are_marked_as_examples(sessions_dir: Path) -
             assert isinstance(field, Input) and field.value == ""
             assert field.placeholder == f"e.g. {BLOCK_GUIDE[block].example}"
             await pilot.press("escape")
+
+
+async def test_at_80_columns_the_canvas_text_field_gets_the_width(sessions_dir: Path) -> None:
+    from bmc_tui.guide import BLOCK_GUIDE
+    from bmc_tui.screens.help import HelpScreen
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "enter")
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-text"
+        assert field.content_size.width >= 40  # was 17: only a sentence's tail showed
+        assert field.region.bottom <= 23  # above the Footer, on screen
+        await pilot.press("escape", "f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = app.screen.help_markdown()  # type: ignore[attr-defined]
+        guide = BLOCK_GUIDE["customer_relationships"]
+        assert guide.belongs in text and guide.example in text
