@@ -30,6 +30,7 @@ from ..editing import MAX_TEXT_CHARS
 from ..guide import PRINCIPLES, SOCIAL_CHECKS, SOCIAL_DIAGNOSTIC, Prompt
 from ..rules import Finding
 from ..widgets.rating import Rating
+from ..widgets.text_field import TextField
 from .base import StepScreen
 
 # Not in guide.py: the names of the two sections before the principles, and the rating label.
@@ -53,17 +54,11 @@ class SectionList(OptionList):
     ]
 
 
-class AnswerArea(TextArea):
+class AnswerArea(TextField):
     """A free-text answer, stored under the guide's prompt id."""
 
     def __init__(self, prompt: Prompt, text: str) -> None:
-        super().__init__(
-            text,
-            soft_wrap=True,
-            tab_behavior="focus",
-            show_line_numbers=False,
-            id="answer-" + prompt.id.replace(".", "-"),
-        )
+        super().__init__(text, id="answer-" + prompt.id.replace(".", "-"))
         self.prompt_id = prompt.id
 
 

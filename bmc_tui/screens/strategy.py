@@ -24,6 +24,7 @@ from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from ..widgets.nav_list import NavList
+from ..widgets.text_field import TextField
 from .base import StepScreen
 
 # Sections in the order of the workshop: the period first, the budget last (it follows
@@ -185,9 +186,14 @@ class StrategyScreen(StepScreen):
                 prompt=NOT_CHOSEN,
             )
             yield Label(STRATEGY_FIELDS["focus"].hint, classes="field-hint")
+            # Sentences: wrapping fields, so the whole answer shows while it is typed.
             for name in ("vision", "transformation"):
                 yield Label(STRATEGY_FIELDS[name].label, classes="field-label")
-                yield FieldInput(id=f"strategy-{name}", placeholder=STRATEGY_FIELDS[name].hint)
+                yield TextField(
+                    id=f"strategy-{name}",
+                    placeholder=STRATEGY_FIELDS[name].hint,
+                    classes="sentence",
+                )
 
     def _compose_list(self, kind: str) -> ComposeResult:
         with Vertical(id=f"sec-{kind}", classes="list-section"):
@@ -204,7 +210,7 @@ class StrategyScreen(StepScreen):
         with VerticalScroll(id="sec-budget", classes="scalar-section"):
             yield Label(field.label, classes="section-heading")
             yield Label(field.hint, classes="field-hint")
-            yield TextArea(id="strategy-budget", soft_wrap=True, placeholder=field.hint)
+            yield TextField(id="strategy-budget", placeholder=field.hint)
             yield Static(id="budget-context")
 
     def on_mount(self) -> None:
@@ -227,11 +233,15 @@ class StrategyScreen(StepScreen):
     def _fill_scalars(self) -> None:
         """Put the session's values into the period and budget fields (not an edit)."""
         strategy = self.session.strategy
-        for name in ("start", "end", "vision", "transformation"):
+        for name in ("start", "end"):
             widget = self.query_one(f"#strategy-{name}", Input)
             value = getattr(strategy, name)
             with widget.prevent(Input.Changed):
                 widget.value = "" if value is None else str(value)
+        for name in ("vision", "transformation"):
+            area = self.query_one(f"#strategy-{name}", TextArea)
+            with area.prevent(TextArea.Changed):
+                area.load_text(getattr(strategy, name) or "")
         focus = self.query_one("#strategy-focus", Select)
         with focus.prevent(Select.Changed):
             focus.value = strategy.focus if strategy.focus in FOCUSES else Select.NULL
@@ -372,9 +382,10 @@ class StrategyScreen(StepScreen):
             self._set("focus", None if event.value is Select.NULL else event.value)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area.id == "strategy-budget":
+        name = (event.text_area.id or "").removeprefix("strategy-")
+        if name in ("budget", "vision", "transformation"):
             text = event.text_area.text
-            self._set("budget", text if text.strip() else None)
+            self._set(name, text if text.strip() else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         form = next((a for a in event.input.ancestors if isinstance(a, ItemForm)), None)

@@ -83,7 +83,7 @@ async def test_period_dates_and_focus(tmp_path: Path) -> None:
         assert screen.query_one("#strategy-focus", Select).value == "market-share"
 
         await pilot.press("tab")
-        assert screen.query_one("#strategy-vision", Input).has_focus
+        assert screen.query_one("#strategy-vision", TextArea).has_focus  # wraps sentences
         await type_text(pilot, "Own")
 
         session = await wait_saved(pilot, path, lambda s: s.strategy.vision == "Own")
