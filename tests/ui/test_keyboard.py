@@ -285,3 +285,44 @@ async def test_at_80_columns_the_canvas_text_field_gets_the_width(sessions_dir: 
         text = app.screen.help_markdown()  # type: ignore[attr-defined]
         guide = BLOCK_GUIDE["customer_relationships"]
         assert guide.belongs in text and guide.example in text
+
+
+async def test_at_80_columns_every_footer_key_is_shown_whole(sessions_dir: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    path = make_session(sessions_dir, step="social", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for step in ("canvas", "practices", "strategy", "plan", "fitness", "summary"):
+            app.goto_step(step)
+            await wait_for(pilot, lambda s=step: getattr(app.screen, "STEP", "") == s)
+            await pilot.pause()
+            await pilot.pause()
+            keys = list(app.screen.query(FooterKey))
+            palette = [k for k in keys if k.has_class("-command-palette")]
+            others = [k for k in keys if not k.has_class("-command-palette")]
+            assert palette and others, step
+            edge = palette[0].region.x
+            for key in others:
+                # The whole key is drawn, left of the palette key: nothing cut or covered.
+                assert key.region.right <= edge, (step, key.description)
+                assert key.region.width >= len(key.description), (step, key.description)
+
+
+async def test_the_start_screen_shows_a_long_title_in_full(sessions_dir: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from bmc_tui.store import Store
+
+    title = "Harbor Coffee roasters and bakery of the south coast"
+    handle = Store(sessions_dir).create(title)
+    Store(sessions_dir).close(handle)
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert sum(c.width + 2 for c in table.columns.values()) <= 76  # no column off-screen
+        row = table.get_row_at(0)
+        assert str(row[0]).endswith("…") and str(row[-1]).endswith("…")
+        detail = str(app.screen.query_one("#start-detail", Static).render())
+        assert title in detail and handle.session.id in detail
