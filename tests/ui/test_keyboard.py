@@ -326,3 +326,24 @@ async def test_the_start_screen_shows_a_long_title_in_full(sessions_dir: Path) -
         assert str(row[0]).endswith("…") and str(row[-1]).endswith("…")
         detail = str(app.screen.query_one("#start-detail", Static).render())
         assert title in detail and handle.session.id in detail
+
+
+async def test_at_80x24_choices_and_the_keep_box_are_shown_whole(sessions_dir: Path) -> None:
+    from textual.widgets import Checkbox
+    from textual.widgets._select import SelectOverlay
+
+    path = make_session(sessions_dir, step="practices", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = app.screen.query_one(ItemForm)
+        keep = form.query_one("#field-kept", Checkbox)
+        assert keep.content_size.width >= len(str(keep.label)) + 4  # "▐X▌ Keep as one of the three"
+        form.focus_field("kind")
+        await pilot.press("enter")
+        overlay = form.query_one(SelectOverlay)
+        await wait_for(pilot, lambda: overlay.display and overlay.region.height > 0)
+        await pilot.pause()
+        # Every choice is on screen at once: "(not chosen)" and the three kinds.
+        assert overlay.option_count == 4
+        assert overlay.scrollable_content_region.height >= overlay.option_count
+        assert overlay.max_scroll_y == 0
