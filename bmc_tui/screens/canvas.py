@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +27,9 @@ def block_fields(block: str) -> tuple[FieldSpec, ...]:
     )
     # "e.g.": an example in an empty field must not read as a value already filled in.
     return (FieldSpec("text", "Text", "text", hint=f"e.g. {guide.example}"), *links)
+
+
+MORE_IN_HELP: Final = Text("F1: what belongs in this block, with an example", style="dim italic")
 
 
 class BlockList(NavList):
@@ -70,9 +73,12 @@ class CanvasScreen(StepScreen):
         with Horizontal(id="canvas-body"):
             yield BlockList(id="blocks")
             with Vertical(id="canvas-middle"):
+                yield Static(id="block-prompt")
+                # 80 columns: these two are hidden for the items' sake; F1 shows them (and
+                # the text field's placeholder the example, "e.g. …").
                 yield Static(id="block-guide")
-                # Narrow: hidden, the text field's placeholder shows the example ("e.g. …").
                 yield Static(id="block-example")
+                yield Static(MORE_IN_HELP, id="block-more")
                 with Horizontal(id="canvas-work"):
                     yield ItemList(self.block, id="items")
                     yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
@@ -109,10 +115,8 @@ class CanvasScreen(StepScreen):
 
     def _show_guide(self) -> None:
         guide = BLOCK_GUIDE[self.block]
-        text = Text()
-        text.append(guide.prompt + "\n", style="bold")
-        text.append(guide.belongs, style="")
-        self.query_one("#block-guide", Static).update(text)
+        self.query_one("#block-prompt", Static).update(Text(guide.prompt, style="bold"))
+        self.query_one("#block-guide", Static).update(Text(guide.belongs))
         example = Text(f"Example: {guide.example}", style="dim italic")
         self.query_one("#block-example", Static).update(example)
 
