@@ -31,10 +31,11 @@ async def test_enter_to_edit_puts_the_cursor_after_the_text(sessions_dir: Path) 
         assert isinstance(field, Input) and field.id == "field-text"
         assert field.selection.is_empty and field.cursor_position == len(before)
         await pilot.press(*" (evenings)")
-        session = await wait_saved(
-            pilot, path, lambda s: s.canvas.customer_segments[0].text != before
+        # Typed after the text, not over it: the saved text is the old one, extended.
+        await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].text == before + " (evenings)"
         )
-    assert session.canvas.customer_segments[0].text == before + " (evenings)"
+        assert field.value == before + " (evenings)"
 
 
 async def test_select_all_is_an_explicit_key(sessions_dir: Path) -> None:
