@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,18 +23,18 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 
-from .editing import Editor
+from .editing import Editor, Where
 from .filewatch import FileWatch
-from .model import STEP_TITLES, STEPS
+from .model import BLOCKS, STEP_TITLES, STEPS, STRATEGY_LISTS, Session
 from .room import Room, Summon, read_room, room_path
 from .rules import Finding, evaluate
 from .settings import Place, Settings, load_place, load_settings, save_place, save_settings
 from .store import ConflictError, Handle, Store, StoreError
 from .text import for_display, one_line
-from .themes import register_themes
+from .themes import register_themes, visible_fields
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from textual.await_complete import AwaitComplete
     from textual.driver import Driver
@@ -64,6 +65,17 @@ NOTICE_SECONDS = 12.0
 FINDINGS_DELAY = 0.25
 # Teammates' changes are shown together this often (not one screen update per key).
 TEAM_REFRESH = 0.1
+# Textual's palette commands that only make sense on the user's own machine.
+REMOTE_UNAVAILABLE: Final = frozenset({"Screenshot"})
+# The steps whose screens show items of these kinds (where undo takes the user back to).
+STEP_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "canvas": BLOCKS,
+        "practices": ("practices",),
+        "strategy": STRATEGY_LISTS,
+        "plan": ("plan",),
+    }
+)
 
 
 @dataclass
@@ -97,7 +109,9 @@ class BmcApp(App[None]):
         Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change to the session"),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+n", "next_step", "Next step"),
-        Binding("ctrl+o", "overview", "Canvas", tooltip="The whole canvas at a glance"),
+        # Not in the Footer: at 80 columns it pushed the step's own keys off the line. F1
+        # and the palette ("Canvas overview") list it.
+        Binding("ctrl+o", "overview", "Canvas", tooltip="The whole canvas at a glance", show=False),
         Binding("f9", "vote", "Vote", tooltip="The facilitator's dot vote (or its result)"),
         Binding("f10", "spotlight", "Spotlight", tooltip="The session in the spotlight"),
         *[
@@ -686,22 +700,6 @@ class BmcApp(App[None]):
     def current_step(self) -> str | None:
         return self.editor.session.step if self.editor else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "vote":
-            return self.editor is not None and self.room.last_vote is not None
-        if action == "spotlight":
-            return self.editor is not None and self.room.spotlight is not None
-        if action in ("undo", "redo", "next_step", "overview", "goto", "help"):
-            if action == "help":
-                return True
-            if self.editor is None:
-                return False
-            if action == "undo":
-                return self.can_edit and self.editor.can_undo()
-            if action == "redo":
-                return self.can_edit and self.editor.can_redo()
-        return True
-
     def action_goto(self, step: str) -> None:
         self.goto_step(step)
 
@@ -717,16 +715,16 @@ class BmcApp(App[None]):
             self.push_screen(OverviewScreen())
 
     def action_help(self) -> None:
+        from .keys_help import keys_here
+        from .screens.base import StepScreen
         from .screens.help import HelpScreen
 
-        keys = [
-            (active.binding.key_display or key, active.binding.description)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.description and active.enabled
-        ]
-        self.push_screen(HelpScreen(self.current_step if self.editor else None, keys))
+        screen = self.screen
+        extra = screen.help_extra() if isinstance(screen, StepScreen) else ""
+        step = self.current_step if self.editor else None
+        self.push_screen(HelpScreen(step, keys_here(self), extra=extra))
 
-    def _after_history(self, what: str | None, verb: str) -> None:
+    def _after_history(self, what: str | None, verb: str, where: Where | None) -> None:
         if what is None:
             return
         if self.team is not None and what.startswith("Not "):
@@ -735,21 +733,58 @@ class BmcApp(App[None]):
             return
         self.edited()
         self.notify(f"{verb}: {what}", timeout=3)
-        if self.current_step:
-            from .screens.base import StepScreen
+        if self.editor is None or self.current_step is None:
+            return
+        from .screens.base import StepScreen
 
-            # The rebuilt screen puts the cursor back where it was, not at the step's start.
+        shown = show_where(self.editor.session, where)
+        if shown is None:
+            # A change with no place on a step (the title): stay, the cursor where it was.
             screen = self.screen
             target = screen.resume_target() if isinstance(screen, StepScreen) else None
             self.goto_step(self.current_step, target)
+            return
+        step, target, field_name = shown
+        self.goto_step(step, target)
+        if field_name is not None:
+            screen = self.screen
+            if isinstance(screen, StepScreen):
+                self.call_after_refresh(screen.focus_item_field, target, field_name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "vote":
+            return self.editor is not None and self.room.last_vote is not None
+        if action == "spotlight":
+            return self.editor is not None and self.room.spotlight is not None
+        if action in ("undo", "redo", "next_step", "overview", "goto"):
+            if self.editor is None:
+                return False
+            if action in ("undo", "redo"):
+                # Enabled with an empty history too: Ctrl+Z then says why nothing happens.
+                return self.can_edit
+        return True
 
     def action_undo(self) -> None:
-        if self.editor is not None and self.can_edit:
-            self._after_history(self.editor.undo(), "Undone")
+        if self.editor is None or not self.can_edit:
+            return
+        if not self.editor.can_undo():
+            self.notify(
+                "Nothing to undo: undo goes back over the changes made since the session "
+                "was opened.",
+                timeout=4,
+            )
+            return
+        where = self.editor.undo_where
+        self._after_history(self.editor.undo(), "Undone", where)
 
     def action_redo(self) -> None:
-        if self.editor is not None and self.can_edit:
-            self._after_history(self.editor.redo(), "Redone")
+        if self.editor is None or not self.can_edit:
+            return
+        if not self.editor.can_redo():
+            self.notify("Nothing to redo.", timeout=3)
+            return
+        where = self.editor.redo_where
+        self._after_history(self.editor.redo(), "Redone", where)
 
     def action_start_screen(self) -> None:
         if self.config.participant:
@@ -975,8 +1010,19 @@ class BmcApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from .commands import workshop_commands
 
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Over SSH the screenshot would be written on the server, where the participant
+            # cannot reach it (and often cannot write): offer only what works where we run.
+            if self.config.participant and command.title in REMOTE_UNAVAILABLE:
+                continue
+            yield command
         yield from workshop_commands(self)
+
+    def get_css_variables(self) -> dict[str, str]:
+        # Fields keep a visible border in every theme (see themes.visible_fields).
+        variables = visible_fields(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         # Remember the choice for the next start (a preference, never an error).
@@ -1020,6 +1066,30 @@ class BmcApp(App[None]):
             self._room_watch.close()
             self._room_watch = None
         self.close_session()
+
+
+def show_where(session: Session, where: Where | None) -> tuple[str, str | None, str | None] | None:
+    """The step, jump target and item field that show a change made at `where`.
+
+    An item that is gone (its adding was undone) shows its list; None: nowhere to show.
+    """
+    if where is None:
+        return None
+    area, key = where.area, where.key
+    if area in ("answer", "rating"):
+        return "social", key, None
+    if area == "problem":
+        return "social", "problem", None
+    if area == "strategy":
+        return "strategy", key, None
+    if area == "fitness":
+        return "fitness", key, None
+    step = next((s for s, kinds in STEP_KINDS.items() if area in kinds), None)
+    if step is None:
+        return None
+    if key is not None and session.find(key) is not None:
+        return step, key, where.field
+    return step, area if step in ("canvas", "strategy") else None, None
 
 
 def run_app(

@@ -310,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "open":
             from .store import Store
 
-            path = Store(sessions_dir).locate(args.session)
+            path = Store(sessions_dir).locate_existing(args.session)
             if not path.is_file():
                 if os.path.lexists(path):
                     from .sessionfile import read_file

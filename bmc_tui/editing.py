@@ -216,10 +216,26 @@ class LinkRef:
     field: str  # the link field (e.g. "segments")
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where in the session a change was made, so a UI can show it again after undo/redo.
+
+    `area` is an item kind ("revenue_streams", "plan", …) or one of "answer", "rating",
+    "problem", "strategy", "fitness", "session". `key` is the item id, or the answer, rating,
+    strategy field, fitness question or session field; `field` is the item's field ("text",
+    "owner", a link field) when the change was to one field of an item.
+    """
+
+    area: str
+    key: str | None = None
+    field: str | None = None
+
+
 @dataclass
 class _Step:
     state: Session  # the whole session as it was on the other side of this step
     description: str
+    where: Where | None = None
 
 
 # -- values --------------------------------------------------------------------------
@@ -381,6 +397,15 @@ class Editor:
     def redo_description(self) -> str | None:
         return self._redo[-1].description if self._redo else None
 
+    @property
+    def undo_where(self) -> Where | None:
+        """Where the change undo would undo was made."""
+        return self._undo[-1].where if self._undo else None
+
+    @property
+    def redo_where(self) -> Where | None:
+        return self._redo[-1].where if self._redo else None
+
     def seal(self) -> None:
         """End the current typing burst: the next edit starts a new undo step."""
         self._burst = None
@@ -389,7 +414,7 @@ class Editor:
         if not self._undo:
             return None
         step = self._undo.pop()
-        self._redo.append(_Step(self._swap(step.state), step.description))
+        self._redo.append(_Step(self._swap(step.state), step.description, step.where))
         self._burst = None
         self.revision += 1
         return step.description
@@ -398,7 +423,7 @@ class Editor:
         if not self._redo:
             return None
         step = self._redo.pop()
-        self._undo.append(_Step(self._swap(step.state), step.description))
+        self._undo.append(_Step(self._swap(step.state), step.description, step.where))
         self._burst = None
         self.revision += 1
         return step.description
@@ -413,10 +438,12 @@ class Editor:
         live.step = step
         return current
 
-    def _record(self, description: str, burst: tuple[str, ...] | None = None) -> None:
+    def _record(
+        self, description: str, burst: tuple[str, ...] | None = None, where: Where | None = None
+    ) -> None:
         """Call after validating and before mutating: takes the undo snapshot if one is due."""
         if (burst is None or burst != self._burst) and self._keep:
-            self._undo.append(_Step(copy.deepcopy(self.session), description))
+            self._undo.append(_Step(copy.deepcopy(self.session), description, where))
         self._redo.clear()
         self._burst = burst
         self.revision += 1
@@ -525,7 +552,10 @@ class Editor:
                 raise self._unknown_field(kind, name)
         position = len(items) if index is None else max(0, min(index, len(items)))
         label = one_line(clean, 40)
-        self._record(f"Add {NOUNS[kind]}" + (f" “{label}”" if label else ""))
+        self._record(
+            f"Add {NOUNS[kind]}" + (f" “{label}”" if label else ""),
+            where=Where(kind, item.id, "text"),
+        )
         items.insert(position, item)
         return item
 
@@ -536,7 +566,7 @@ class Editor:
         chosen = self.new_id(kind, original.text) if new_id is None else self._fresh_id(new_id)
         twin = copy.deepcopy(original)
         twin.id = chosen
-        self._record(f"Duplicate {_name(kind, original)}")
+        self._record(f"Duplicate {_name(kind, original)}", where=Where(kind, twin.id, "text"))
         items.insert(index + 1, twin)
         result: Item = twin
         return result
@@ -548,7 +578,9 @@ class Editor:
         clean = clean_text(text)
         if clean == item.text:
             return
-        self._record(f"Edit {_name(kind, item)}", ("text", kind, item_id))
+        self._record(
+            f"Edit {_name(kind, item)}", ("text", kind, item_id), Where(kind, item_id, "text")
+        )
         item.text = clean
 
     def _unknown_field(self, kind: str, name: str) -> UnknownName:
@@ -567,7 +599,11 @@ class Editor:
         if _same(getattr(item, name), value):
             return
         burst = ("field", kind, item_id, name) if spec in _TYPED else None
-        self._record(f"Set {name.replace('_', ' ')} of {_name(kind, item)}", burst)
+        self._record(
+            f"Set {name.replace('_', ' ')} of {_name(kind, item)}",
+            burst,
+            Where(kind, item_id, name),
+        )
         setattr(item, name, value)
 
     def set_links(self, kind: str, item_id: str, field: str, ids: Sequence[str]) -> None:
@@ -577,7 +613,10 @@ class Editor:
         new = self._checked_links(kind, field, ids)
         if new == item.linked(field):
             return
-        self._record(f"Change {field.replace('_', ' ')} of {_name(kind, item)}")
+        self._record(
+            f"Change {field.replace('_', ' ')} of {_name(kind, item)}",
+            where=Where(kind, item_id, field),
+        )
         item.links[field] = new
 
     def toggle_link(self, kind: str, item_id: str, field: str, target_id: str) -> bool:
@@ -595,7 +634,10 @@ class Editor:
             verb = "Link"
         found = self.session.find(target_id)
         target = _name(found[0], found[1]) if found else f"“{target_id}”"
-        self._record(f"{verb} {target} {'to' if verb == 'Link' else 'from'} {_name(kind, item)}")
+        self._record(
+            f"{verb} {target} {'to' if verb == 'Link' else 'from'} {_name(kind, item)}",
+            where=Where(kind, item_id, field),
+        )
         item.links[field] = new
         return target_id in new
 
@@ -607,7 +649,7 @@ class Editor:
         target = max(0, min(index + delta, len(items) - 1))
         if target == index:
             return False
-        self._record(f"Move {_name(kind, items[index])}")
+        self._record(f"Move {_name(kind, items[index])}", where=Where(kind, item_id))
         items.insert(target, items.pop(index))
         return True
 
@@ -627,7 +669,7 @@ class Editor:
         # With a (hand-made) duplicate id, the links may mean the item that stays.
         twin = any(i.id == item_id and i is not doomed for _, i in self.session.all_items())
         refs = [] if twin else self.links_to(item_id)
-        self._record(f"Delete {_name(kind, doomed)}")
+        self._record(f"Delete {_name(kind, doomed)}", where=Where(kind, item_id))
         del items[index]
         if refs:
             for holder_kind, holder in self.session.all_items():
@@ -682,14 +724,14 @@ class Editor:
             self.session.step = value
             self.revision += 1
             return
-        self._record(f"Edit {name}", ("session", name))
+        self._record(f"Edit {name}", ("session", name), Where("session", name))
         setattr(self.session, name, value)
 
     def set_problem(self, value: str | None) -> None:
         value = _coerce(PROBLEMS, value, "the problem")
         if value == self.session.social.problem:
             return
-        self._record("Answer “is promotion the problem?”")
+        self._record("Answer “is promotion the problem?”", where=Where("problem"))
         self.session.social.problem = value
 
     def set_answer(self, key: str, text: str) -> None:
@@ -700,7 +742,7 @@ class Editor:
         answers = self.session.social.answers
         if answers.get(key, "") == clean:
             return
-        self._record("Edit an answer", ("answer", key))
+        self._record("Edit an answer", ("answer", key), Where("answer", key))
         if clean:
             answers[key] = clean
         else:
@@ -717,7 +759,7 @@ class Editor:
         ratings = self.session.social.ratings
         if ratings.get(key) == value:
             return
-        self._record(f"Rate {key.replace('_', ' ')}")
+        self._record(f"Rate {key.replace('_', ' ')}", where=Where("rating", key))
         if value is None:
             del ratings[key]
         else:
@@ -734,7 +776,7 @@ class Editor:
         if _same(getattr(self.session.strategy, name), value):
             return
         burst = ("strategy", name) if spec in _TYPED else None
-        self._record(f"Edit the strategy {name}", burst)
+        self._record(f"Edit the strategy {name}", burst, Where("strategy", name))
         setattr(self.session.strategy, name, value)
 
     def set_fitness(self, key: str, value: bool | None) -> None:
@@ -745,5 +787,5 @@ class Editor:
         value = _coerce(_BOOL, value, key)
         if _same(getattr(self.session.fitness, key), value):
             return
-        self._record(f"Answer fitness: {key.replace('_', ' ')}")
+        self._record(f"Answer fitness: {key.replace('_', ' ')}", where=Where("fitness", key))
         setattr(self.session.fitness, key, value)

@@ -30,6 +30,7 @@ from .codec import (
 )
 from .model import Session, utc_now
 from .sessionfile import (
+    ENV_SESSIONS,
     ConflictError,
     StoreError,
     _reason,
@@ -142,6 +143,17 @@ class Store:
         path = Path(ref)
         if path.suffix != ".toml" and is_valid_session_id(ref):
             return self.path_for(ref)
+        return path
+
+    def locate_existing(self, ref: str) -> Path:
+        """`locate`, but a session given by id that is not there is a StoreError naming the
+        folder searched and how to search another (an id run from the wrong folder)."""
+        path = self.locate(ref)
+        if is_valid_session_id(ref) and path == self.path_for(ref) and not path.exists():
+            raise StoreError(
+                f"no session “{ref}” in the sessions folder {self.root.resolve()} "
+                f"(choose another with --sessions-dir DIR or {ENV_SESSIONS}=DIR)"
+            )
         return path
 
     # -- listing ---------------------------------------------------------------------

@@ -47,7 +47,7 @@ def run_export(args: argparse.Namespace, sessions_dir: Path) -> int:
                 f"bmc-tui: {entry.file}: unreadable, listed as such: {entry.error}", file=sys.stderr
             )
     else:
-        path = Store(sessions_dir).locate(args.session)
+        path = Store(sessions_dir).locate_existing(args.session)
         session = load_session(path, allow_newer=True)
         text = render(session, args.format)
         default = f"{session.id}.html"
@@ -68,8 +68,8 @@ def run_diff(args: argparse.Namespace, sessions_dir: Path) -> int:
     from .diff import Paint, diff_json, diff_sessions, format_text
 
     store = Store(sessions_dir)
-    old = load_session(store.locate(args.old), allow_newer=True)
-    new = load_session(store.locate(args.new), allow_newer=True)
+    old = load_session(store.locate_existing(args.old), allow_newer=True)
+    new = load_session(store.locate_existing(args.new), allow_newer=True)
     result = diff_sessions(old, new)
     if args.format == "json":
         from .jsonexport import dumps

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, TextArea
 
-from ..model import KIND_TITLES, LINK_SCHEMA
+from ..model import KIND_TITLES, KINDS, LINK_SCHEMA
 from ..widgets.banner import Banner
 from ..widgets.footer import KeysFooter
 from ..widgets.item_form import ItemForm
@@ -122,9 +122,25 @@ class StepScreen(Screen[None]):
                 else:
                     form.refresh_links()
 
+    def help_extra(self) -> str:
+        """Markdown F1 adds after the step's help (the canvas: the chosen block's guide)."""
+        return ""
+
     def resume_target(self) -> str | None:
         """The target to reopen this step at after undo/redo rebuilds it (None: its start)."""
         return None
+
+    def focus_item_field(self, item_id: str | None, field: str) -> None:
+        """Put the cursor into one field of an item's form (undo shows what it restored)."""
+        if item_id is None or self.bmc.editor is None or not self.bmc.can_edit:
+            return
+        found = self.session.find(item_id)
+        form = self.form_for(found[0]) if found else None
+        if form is None or form.item_id != item_id:
+            return
+        widgets = form.query(f"#field-{field}")
+        if widgets and widgets.first().focusable:
+            form.focus_field(field)
 
     def action_focus_main(self) -> None:
         """Esc leaves a field for the screen's main list; what was typed is already saved."""
@@ -187,15 +203,18 @@ class StepScreen(Screen[None]):
         link_field = link_field or fields[0]
         from .link_picker import LinkPickerScreen
 
-        allowed = LINK_SCHEMA[kind][link_field]
+        # One order everywhere, the canvas's own, each kind under its heading: partners
+        # listed resources first and costs activities first, and a tick landed wrong.
+        allowed = sorted(LINK_SCHEMA[kind][link_field], key=KINDS.index)
         candidates = [
-            (
-                item.id,
-                f"{item_label(item, 60)}" + (f"  ({KIND_TITLES[k]})" if len(allowed) > 1 else ""),
-            )
-            for k in allowed
-            for item in self.session.items_of(k)
+            (item.id, item_label(item, 60)) for k in allowed for item in self.session.items_of(k)
         ]
+        headings = {}
+        if len(allowed) > 1:
+            for k in allowed:
+                items = self.session.items_of(k)
+                if items:
+                    headings[items[0].id] = KIND_TITLES[k]
         title = f"{KIND_TITLES[kind]} “{item_label(found[1], 40)}”: {link_field.replace('_', ' ')}"
 
         def chosen(ids: list[str] | None) -> None:
@@ -209,7 +228,8 @@ class StepScreen(Screen[None]):
                 form.refresh_links()
 
         self.app.push_screen(
-            LinkPickerScreen(title, candidates, found[1].linked(link_field)), chosen
+            LinkPickerScreen(title, candidates, found[1].linked(link_field), headings=headings),
+            chosen,
         )
 
     def _ask_link_field(self, kind: str, item_id: str, fields: list[str]) -> None:

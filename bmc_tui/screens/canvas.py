@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from ..model import AMOUNT_KINDS, BLOCK_TITLES, BLOCKS, LINK_SCHEMA, Item
 from ..money import totals_rows
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
+from ..widgets.nav_list import NavList
 from .base import StepScreen
 from .ripple import RippleScreen, ripple_items
 
@@ -31,11 +32,24 @@ def block_fields(block: str) -> tuple[FieldSpec, ...]:
         extra = (FieldSpec("monthly", AMOUNT_LABELS[block], "amount", hint=AMOUNT_HINT),)
     elif block == "customer_segments":
         extra = (FieldSpec("pays", PAYS_LABEL, "unticked", hint=PAYS_HINT),)
-    return (FieldSpec("text", "Text", "text", hint=guide.example), *extra, *links)
+    # "e.g.": an example in an empty field must not read as a value already filled in.
+    return (FieldSpec("text", "Text", "text", hint=f"e.g. {guide.example}"), *extra, *links)
+
+
+MORE_IN_HELP: Final = Text("F1: what belongs in this block, with an example", style="dim italic")
+
+
+class BlockList(NavList):
+    """The nine blocks; Enter goes to the chosen block's items."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Items", tooltip="Go to this block's items"),
+    ]
 
 
 class CanvasScreen(StepScreen):
     STEP = "canvas"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
             Binding(str(n), f"block('{block}')", BLOCK_TITLES[block], show=False)
@@ -67,14 +81,22 @@ class CanvasScreen(StepScreen):
         return list(editor.session.canvas.block(block)) if editor else []
 
     def compose_body(self) -> ComposeResult:
+        # Wide: the items and the form side by side under the guide. Narrow (80 columns):
+        # the form under the items, so the text being typed gets the whole width.
         with Horizontal(id="canvas-body"):
             with Vertical(id="canvas-left"):
-                yield OptionList(id="blocks")
+                yield BlockList(id="blocks")
                 yield Static(id="canvas-totals", classes="canvas-totals")
             with Vertical(id="canvas-middle"):
+                yield Static(id="block-prompt")
+                # 80 columns: these two are hidden for the items' sake; F1 shows them (and
+                # the text field's placeholder the example, "e.g. …").
                 yield Static(id="block-guide")
-                yield ItemList(self.block, id="items")
-            yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
+                yield Static(id="block-example")
+                yield Static(MORE_IN_HELP, id="block-more")
+                with Horizontal(id="canvas-work"):
+                    yield ItemList(self.block, id="items")
+                    yield Vertical(ItemForm(self.block, block_fields(self.block)), id="form-pane")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -117,17 +139,25 @@ class CanvasScreen(StepScreen):
             count = len(self._block_items(block))
             label = Text(f"{n} ", style="dim")
             label.append(BLOCK_TITLES[block])
-            label.append(f"  {count}" if count else "  ·", style="green" if count else "dim")
+            # One space before the count: "4 Customer Relationships 4" fits 30 columns.
+            label.append(f" {count}" if count else " ·", style="green" if count else "dim")
             blocks.add_option(Option(label, id=block))
         blocks.highlighted = keep
 
     def _show_guide(self) -> None:
         guide = BLOCK_GUIDE[self.block]
-        text = Text()
-        text.append(guide.prompt + "\n", style="bold")
-        text.append(guide.belongs, style="")
-        text.append(f"\nExample: {guide.example}", style="dim italic")
-        self.query_one("#block-guide", Static).update(text)
+        self.query_one("#block-prompt", Static).update(Text(guide.prompt, style="bold"))
+        self.query_one("#block-guide", Static).update(Text(guide.belongs))
+        example = Text(f"Example: {guide.example}", style="dim italic")
+        self.query_one("#block-example", Static).update(example)
+
+    def help_extra(self) -> str:
+        """F1 shows the chosen block's guidance in full (the panel may be cut at 80×24)."""
+        guide = BLOCK_GUIDE[self.block]
+        return (
+            f"## {BLOCK_TITLES[self.block]}\n\n**{guide.prompt}**\n\n{guide.belongs}\n\n"
+            f"*Example:* {guide.example}"
+        )
 
     def action_block(self, block: str) -> None:
         self.query_one("#blocks", OptionList).highlighted = BLOCKS.index(block)

@@ -26,11 +26,19 @@ command palette (jump anywhere, run the check, export, switch theme).
 """
 
 
-def _keys_markdown(keys: list[tuple[str, str]]) -> str:
+def _keys_markdown(keys: list[tuple[str, str, str]]) -> str:
+    """The keys by group (where the cursor is, this step, everywhere), in that order."""
     if not keys:
         return ""
-    rows = "\n".join(f"| `{key}` | {description} |" for key, description in keys)
-    return f"\n\n## Keys here\n\n| key | does |\n|---|---|\n{rows}\n"
+    parts = ["\n\n## Keys here\n"]
+    group = None
+    for where, key, description in keys:
+        if where != group:
+            group = where
+            parts.append(f"\n**{where}**\n\n| key | does |\n|---|---|")
+        parts.append(f"| `{key}` | {description} |")
+    parts.append("\nArrows, Page Up/Down, Home and End move as usual in every list and field.\n")
+    return "\n".join(parts)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,10 +46,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close help"),
     ]
 
-    def __init__(self, step: str | None, keys: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self, step: str | None, keys: list[tuple[str, str, str]] | None = None, *, extra: str = ""
+    ) -> None:
         super().__init__(classes="modal")
         self.step = step
         self.keys = keys or []
+        self.extra = extra
 
     def help_markdown(self) -> str:
         from ..guide import STEP_HELP, STEP_MORE
@@ -51,8 +62,8 @@ class HelpScreen(ModalScreen[None]):
         guide = STEP_HELP[self.step]
         title = STEP_TITLES.get(self.step, guide.title)
         more = STEP_MORE.get(self.step, "")
-        body = f"# {title}\n\n*{guide.purpose}*\n\n{guide.help}" + (f"\n\n{more}" if more else "")
-        return body + _keys_markdown(self.keys)
+        extra = "".join(f"\n\n{part}" for part in (more, self.extra) if part)
+        return f"# {title}\n\n*{guide.purpose}*\n\n{guide.help}{extra}" + _keys_markdown(self.keys)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help-dialog"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,10 +15,25 @@ from textual.widgets.selection_list import Selection
 
 from ..widgets.footer import KeysFooter
 
+if TYPE_CHECKING:
+    from textual.strip import Strip
+
+
+HEADING = "\x00heading:"  # the value of a heading line: never an item id
+
 
 class TickList(SelectionList[str]):
     # SelectionList's own Space, named so the Footer says how to tick.
     BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", "Tick")]
+
+    def render_line(self, y: int) -> Strip:
+        # A heading (a kind's name between its items) has no tick box.
+        index = self.scroll_offset.y + y
+        if index < self.option_count:
+            option = self.get_option_at_index(index)
+            if option.disabled and str(option.value).startswith(HEADING):
+                return OptionList.render_line(self, y)
+        return super().render_line(y)
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         # Textual's SelectionList toggles whatever is highlighted when this message is
@@ -44,24 +59,34 @@ class LinkPickerScreen(ModalScreen[list[str] | None]):
         chosen: list[str],
         *,
         hint: str = "Space or Enter ticks an item; Esc when done.",
+        headings: dict[str, str] | None = None,
     ) -> None:
         super().__init__(classes="modal")
         self.title_text = title
         self.candidates = candidates
         self.chosen = chosen
         self.hint = hint
+        # item id -> a heading shown above it (the first item of each kind, when several).
+        self.headings = headings or {}
+
+    def _selections(self) -> list[Selection[str]]:
+        selections: list[Selection[str]] = []
+        for item_id, label in self.candidates:
+            heading = self.headings.get(item_id)
+            if heading is not None:
+                selections.append(
+                    Selection(
+                        Content.styled(heading, "bold"), HEADING + item_id, False, disabled=True
+                    )
+                )
+            selections.append(Selection(Content(label), item_id, item_id in self.chosen))
+        return selections
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog link-dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
             if self.candidates:
-                yield TickList(
-                    *(
-                        Selection(Content(label), item_id, item_id in self.chosen)
-                        for item_id, label in self.candidates
-                    ),
-                    id="choices",
-                )
+                yield TickList(*self._selections(), id="choices")
                 yield Label(self.hint, classes="field-hint")
             else:
                 yield Label(
@@ -71,7 +96,11 @@ class LinkPickerScreen(ModalScreen[list[str] | None]):
 
     def on_mount(self) -> None:
         if self.candidates:
-            self.query_one(SelectionList).focus()
+            ticks = self.query_one(SelectionList)
+            ticks.focus()
+            if self.headings:
+                # Start on the first item, not on the heading above it.
+                ticks.highlighted = 1
 
     def action_done(self) -> None:
         if not self.candidates:

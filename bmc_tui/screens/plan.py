@@ -79,17 +79,32 @@ PLAN_FORM: Final = (
 )
 
 
-def day(value: date | None) -> str:
-    return value.isoformat() if value is not None else "?"
+def day(value: date | None, today: date | None = None, *, year: bool | None = None) -> str:
+    """ "6 Feb", with the year when it is not this year's ("6 Feb 2027"); "?" for none."""
+    if value is None:
+        return "?"
+    if year is None:
+        year = value.year != (today or date.today()).year
+    return f"{value.day} {value:%b}" + (f" {value.year}" if year else "")
 
 
-def span(start: date | None, end: date | None) -> str:
-    """Dates short enough for a table cell; the year only when the item crosses one."""
+def span(start: date | None, end: date | None, today: date | None = None) -> str:
+    """One format for every period on the screen: "6 Feb → 24 Apr", the year shown once
+    at the end when it is not this year's ("6 Feb → 24 Apr 2027"), and on both sides when
+    the period crosses a year."""
     if start is None and end is None:
         return ""
-    if start is None or end is None or start.year != end.year:
-        return f"{day(start)} → {day(end)}"
-    return f"{start:%d %b} → {end:%d %b}"
+    today = today or date.today()
+    if start is not None and end is not None and start.year == end.year:
+        return f"{day(start, year=False)} → {day(end, today)}"
+    return f"{day(start, today)} → {day(end, today)}"
+
+
+def dates_cell(text: str, width: int) -> Text:
+    """A period in a table cell: broken after the arrow rather than cut when it is long."""
+    if len(text) > width - 2 and " → " in text:
+        text = text.replace(" → ", " →\n", 1)
+    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 def served_goals(session: Session, item: PlanItem) -> list[str]:
@@ -189,7 +204,7 @@ class PlanScreen(StepScreen):
         if strategy.start is None and strategy.end is None:
             text.append(NO_PERIOD, style="italic")
         else:
-            text.append(f"{day(strategy.start)} → {day(strategy.end)}", style="bold")
+            text.append(span(strategy.start, strategy.end), style="bold")
         text.append("   Focus: ", style="dim")
         if strategy.focus is None:
             text.append(NO_FOCUS, style="italic")
@@ -222,7 +237,7 @@ class PlanScreen(StepScreen):
                 status_text(*item_status(item.id, findings)),
                 cell(item.label or "(no title yet)", widths["Title"]),
                 cell(purpose, widths["Purpose"]),
-                cell(span(item.start, item.end), widths["Dates"]),
+                dates_cell(span(item.start, item.end), widths["Dates"]),
                 cell(item.owner or "", widths["Owner"]),
                 kpi_cell(item, widths["KPI → target"]),
                 cell("; ".join(served_goals(self.session, item)), widths["Serves goals"]),

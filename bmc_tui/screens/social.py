@@ -6,6 +6,7 @@ and the chosen section on the right, so each part fits an 80×24 terminal on its
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.text import Text
@@ -30,6 +31,7 @@ from ..guide import PRINCIPLES, SOCIAL_CHECKS, SOCIAL_DIAGNOSTIC, Prompt
 from ..rules import Finding
 from ..text import for_display, one_line
 from ..widgets.rating import Rating
+from ..widgets.text_field import TextField
 from .base import StepScreen
 
 if TYPE_CHECKING:
@@ -42,6 +44,9 @@ RATING_LABEL: Final = "Rate the current model, 1 to 5"
 PROMOTION_RULE: Final = "social.promotion-first"
 WEAK_RULE: Final = "social.weak-principle"
 SECTIONS: Final = ("diagnostic", "checks", *(p.key for p in PRINCIPLES))
+SECTION_TITLES: Final = MappingProxyType(
+    {"diagnostic": DIAGNOSTIC_TITLE, "checks": CHECKS_TITLE, **{p.key: p.title for p in PRINCIPLES}}
+)
 
 
 class SectionList(OptionList):
@@ -53,18 +58,17 @@ class SectionList(OptionList):
     ]
 
 
-class AnswerArea(TextArea):
+class AnswerArea(TextField):
     """A free-text answer, stored under the guide's prompt id."""
 
     def __init__(self, prompt: Prompt, text: str) -> None:
-        super().__init__(
-            for_display(text),
-            soft_wrap=True,
-            tab_behavior="focus",
-            show_line_numbers=False,
-            id="answer-" + prompt.id.replace(".", "-"),
-        )
+        super().__init__(text, id="answer-" + prompt.id.replace(".", "-"))
         self.prompt_id = prompt.id
+
+
+def rating_dots(rating: int) -> str:
+    """A 1-5 rating as five dots ("●●●○○"), so it reads as a rating at a glance."""
+    return "●" * rating + "○" * (5 - rating)
 
 
 def section_of(target: str | None) -> tuple[str, str | None]:
@@ -92,6 +96,12 @@ def section_of(target: str | None) -> tuple[str, str | None]:
 class SocialScreen(StepScreen):
     STEP = "social"
     CSS_PATH = "social.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[
+            Binding(str(n), f"section('{key}')", SECTION_TITLES[key], show=False)
+            for n, key in enumerate(SECTIONS, start=1)
+        ],
+    ]
 
     def __init__(self, target: str | None = None) -> None:
         super().__init__(target)
@@ -164,7 +174,7 @@ class SocialScreen(StepScreen):
         for rating in self.query(Rating):
             rating.disabled = not editable
         sections = self.query_one(SectionList)
-        sections.border_title = "Sections"
+        sections.border_title = f"Sections 1-{len(SECTIONS)}"
         for key in SECTIONS:
             sections.add_option(Option(self._section_label(key), id=key))
         sections.highlighted = SECTIONS.index(self.section)
@@ -204,7 +214,8 @@ class SocialScreen(StepScreen):
                 label.append("  ·", style="dim")
             else:
                 weak = any(f.rule == WEAK_RULE and f.target == key for f in findings)
-                label.append(f"  {rating}/5", style="bold yellow" if weak else "green")
+                # Dots, not "3/5": the checks' progress ("4/4") must not read like a rating.
+                label.append(f"  {rating_dots(rating)}", style="bold yellow" if weak else "green")
         return label
 
     def _refresh_sections(self, _: object = None) -> None:
@@ -284,6 +295,13 @@ class SocialScreen(StepScreen):
                         with button.prevent(RadioButton.Changed), self.prevent(RadioSet.Changed):
                             button.value = wanted
                 self._show_problem_text()
+
+    def action_section(self, key: str) -> None:
+        """A digit: show the section, with the cursor on it in the section list (never in an
+        answer, where the next keys would become text)."""
+        sections = self.query_one(SectionList)
+        sections.highlighted = SECTIONS.index(key)
+        sections.focus()
 
     def action_focus_main(self) -> None:
         """Esc: back to the section list; whatever was typed is already in the session."""

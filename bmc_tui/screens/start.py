@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from ..app import BmcApp
 
 
+# "Core practices" is the longest step name; the fixed columns, cell padding and margins.
+STEP_WIDTH = 14
+FIXED_COLUMNS = STEP_WIDTH + 16 + 2 + 2 + 6 * 2 + 6
+
+
 class StartScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", priority=False),
@@ -35,6 +40,7 @@ class StartScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(classes="start")
         self.listings: list[Listing] = []
+        self._widths: tuple[int, int] = (0, 0)
 
     @property
     def bmc(self) -> BmcApp:
@@ -45,6 +51,8 @@ class StartScreen(Screen[None]):
             yield Label("bmc-tui — business model workshop", id="start-title")
             yield Static(id="start-folder")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            # The highlighted session in full: the table cuts long titles and ids at 80 columns.
+            yield Static(id="start-detail")
             yield Static(id="start-errors")
             yield Static(
                 "n: new session · x: start from an example · Enter: open · c: duplicate",
@@ -53,14 +61,30 @@ class StartScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Title", "Step", "Last edit", "Errors", "Warnings", "Id")
         self.action_reload()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self._widths != self._column_widths():
+            self.action_reload()
+
+    def _column_widths(self) -> tuple[int, int]:
+        """(title, id) widths that fit the screen: the other columns keep their size."""
+        spare = self.size.width - FIXED_COLUMNS
+        title = max(12, min(40, spare * 3 // 5))
+        return title, max(8, min(40, spare - title))
 
     def action_reload(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        keep = self._selected()
+        table.clear(columns=True)
+        self._widths = title_width, id_width = self._column_widths()
+        table.add_column("Title", width=title_width)
+        table.add_column("Step", width=STEP_WIDTH)
+        table.add_column("Last edit", width=16)
+        table.add_column("✗", width=2)
+        table.add_column("!", width=2)
+        table.add_column("Id", width=id_width)
         folder = self.bmc.config.sessions_dir
         self.query_one("#start-folder", Static).update(
             Text(f"Sessions folder: {folder}", style="dim")
@@ -81,14 +105,17 @@ class StartScreen(Screen[None]):
             c = counts(evaluate(session))
             updated = session.updated.strftime("%Y-%m-%d %H:%M") if session.updated else "-"
             table.add_row(
-                Text(one_line(session.title, 40)),
+                Text(one_line(session.title, title_width)),
                 STEP_TITLES.get(session.step or "", "-"),
                 updated,
                 Text(str(c["error"]), style="bold red" if c["error"] else "dim"),
                 Text(str(c["warning"]), style="yellow" if c["warning"] else "dim"),
-                Text(session.id, style="dim"),
+                Text(one_line(session.id, id_width), style="dim"),
                 key=str(entry.path),
             )
+        if keep is not None and any(str(keep.path) == str(e.path) for e in good):
+            table.move_cursor(row=[str(e.path) for e in good].index(str(keep.path)))
+        self._show_detail()
         for entry in self.listings:
             if entry.session is None:
                 errors.append(one_line(entry.error or str(entry.path), 160))
@@ -111,6 +138,18 @@ class StartScreen(Screen[None]):
             if str(entry.path) == key:
                 return entry
         return None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        entry = self._selected()
+        detail = Text()
+        if entry is not None and entry.session is not None:
+            detail.append(one_line(entry.session.title, None), style="bold")
+            detail.append(f"  · id {entry.session.id}", style="dim")
+        self.query_one("#start-detail", Static).update(detail)
 
     def action_open(self) -> None:
         entry = self._selected()

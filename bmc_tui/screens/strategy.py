@@ -31,6 +31,8 @@ from ..text import for_display, one_line
 from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
+from ..widgets.nav_list import NavList
+from ..widgets.text_field import TextField
 from .base import StepScreen
 
 if TYPE_CHECKING:
@@ -97,7 +99,8 @@ def parse_day(text: str) -> date | None:
     return date.fromisoformat(text.strip())
 
 
-class SectionNav(OptionList):
+class SectionNav(NavList):
+    WHERE = "in a section's list (2-8)"
     # OptionList's own Enter, named so the Footer says how to get into a section.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", tooltip="Go into this section"),
@@ -220,9 +223,14 @@ class StrategyScreen(StepScreen):
                 prompt=NOT_CHOSEN,
             )
             yield Label(STRATEGY_FIELDS["focus"].hint, classes="field-hint")
+            # Sentences: wrapping fields, so the whole answer shows while it is typed.
             for name in ("vision", "transformation"):
                 yield Label(STRATEGY_FIELDS[name].label, classes="field-label")
-                yield FieldInput(id=f"strategy-{name}", placeholder=STRATEGY_FIELDS[name].hint)
+                yield TextField(
+                    id=f"strategy-{name}",
+                    placeholder=STRATEGY_FIELDS[name].hint,
+                    classes="sentence",
+                )
 
     def _compose_list(self, kind: str) -> ComposeResult:
         with Vertical(id=f"sec-{kind}", classes="list-section"):
@@ -244,7 +252,7 @@ class StrategyScreen(StepScreen):
         with VerticalScroll(id="sec-budget", classes="scalar-section"):
             yield Label(field.label, classes="section-heading")
             yield Label(field.hint, classes="field-hint")
-            yield TextArea(id="strategy-budget", soft_wrap=True, placeholder=field.hint)
+            yield TextField(id="strategy-budget", placeholder=field.hint)
             yield Static(id="budget-context")
 
     def on_mount(self) -> None:
@@ -293,11 +301,15 @@ class StrategyScreen(StepScreen):
     def _fill_scalars(self) -> None:
         """Put the session's values into the period and budget fields (not an edit)."""
         strategy = self.session.strategy
-        for name in ("start", "end", "vision", "transformation", "buyers"):
+        for name in ("start", "end", "buyers"):
             widget = self.query_one(f"#strategy-{name}", Input)
             value = getattr(strategy, name)
             with widget.prevent(Input.Changed):
                 widget.value = "" if value is None else for_display(str(value), keep_newlines=False)
+        for name in ("vision", "transformation"):
+            area = self.query_one(f"#strategy-{name}", TextArea)
+            with area.prevent(TextArea.Changed):
+                area.load_text(getattr(strategy, name) or "")
         focus = self.query_one("#strategy-focus", Select)
         with focus.prevent(Select.Changed):
             focus.value = strategy.focus if strategy.focus in FOCUSES else Select.NULL
@@ -344,8 +356,13 @@ class StrategyScreen(StepScreen):
         return bool(strategy.start and strategy.end and strategy.focus)
 
     def action_section(self, section: str) -> None:
+        """A digit: show the section and focus it — its list, or its line in the section
+        list — never a field, where the next keys would become text."""
         self._show_section(section)
-        self._focus_section()
+        if section in STRATEGY_LISTS:
+            self.query_one(f"#list-{section}", ItemList).focus()
+        else:
+            self.query_one("#sections", OptionList).focus()
 
     def _show_section(self, section: str) -> None:
         self.section = section
@@ -436,19 +453,20 @@ class StrategyScreen(StepScreen):
             self._set("focus", None if event.value is Select.NULL else event.value)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area.id == "strategy-budget":
+        name = (event.text_area.id or "").removeprefix("strategy-")
+        if name in ("budget", "vision", "transformation"):
             area = event.text_area
             text = area.text
-            kept = self.session.strategy.budget or ""
+            kept = getattr(self.session.strategy, name) or ""
             if len(text) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:
-                # Full already: refuse what was typed rather than cut the budget's end off.
+                # Full already: refuse what was typed rather than cut the field's end off.
                 row, column = area.cursor_location
                 with area.prevent(TextArea.Changed):
-                    area.load_text(for_display(kept))
+                    area.load_text(kept)
                 area.move_cursor((row, max(column - (len(text) - len(kept)), 0)))
-                self.notify(f"The budget keeps at most {MAX_TEXT_CHARS:,} characters; it is full.")
+                self.notify(f"This field keeps at most {MAX_TEXT_CHARS:,} characters; it is full.")
                 return
-            self._set("budget", text if text.strip() else None)
+            self._set(name, text if text.strip() else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         form = next((a for a in event.input.ancestors if isinstance(a, ItemForm)), None)

@@ -100,8 +100,8 @@ class SummaryScreen(StepScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "toggle_canvas", "Canvas", tooltip="Show or hide the canvas overview"),
-        Binding("x", "export('md')", "Export .md", tooltip="Write a Markdown report"),
-        Binding("h", "export('html')", "Export .html", tooltip="Write an HTML page"),
+        Binding("x", "export('md')", "Markdown", tooltip="Export: write a Markdown report"),
+        Binding("h", "export('html')", "HTML", tooltip="Export: write an HTML page (print to PDF)"),
     ]
 
     def __init__(self, target: str | None = None) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
@@ -12,6 +16,23 @@ class FieldInput(Input):
     `virtual_size` with `layout=True`, so each key re-laid-out and re-rendered the whole
     screen (most of a keystroke's cost on a large canvas). A form field's box is fixed by
     CSS, and scrolling reads `virtual_size` directly, so a repaint is all it needs.
+
+    Entering the field puts the cursor after the text instead of selecting it all: with
+    the text selected, the first key typed replaced a whole answer. Selecting everything
+    is an explicit key (Alt+A, or Ctrl+Shift+A where the terminal sends it).
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False),
+    ]
+
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        if not event.from_app_focus:
+            self.cursor_position = len(self.value)
+        super()._on_focus(event)

@@ -8,6 +8,8 @@ from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widgets import Footer
 
+COMPACT_BELOW = 100
+
 
 class KeysFooter(Footer):
     """A Footer that recomposes once per refresh, and only when its keys changed.
@@ -23,6 +25,11 @@ class KeysFooter(Footer):
         super().__init__(*args, **kwargs)
         self._shown: tuple[object, ...] | None = None
         self._pending = False
+
+    def on_resize(self) -> None:
+        # Under 100 columns the keys are packed tighter, so the last ones are not cut
+        # off behind the palette key ("^n Next▏^p palette").
+        self.compact = self.size.width < COMPACT_BELOW
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
-from textual.widgets._select import NoSelection
+from textual.widgets._select import NoSelection, SelectOverlay
 
 from ..editing import EditError
 from ..model import LINK_SCHEMA, Item
@@ -76,6 +76,12 @@ class ChoiceSelect(Select[str]):
     looking at "(not chosen) ▼" should not have to guess that Enter opens the choices."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "show_overlay", "Choose")]
+
+    def on_mount(self) -> None:
+        # In a short form the pop-up list was cut to three rows with a scrollbar, hiding
+        # choices: ask for room for all of them (the overlay may cover the Footer).
+        overlay = self.query_one(SelectOverlay)
+        overlay.styles.min_height = min(len(self._options) + 2, 12)
 
 
 class LinksField(Static, can_focus=True):

@@ -12,6 +12,7 @@ text field. Typing straight after a focus change could otherwise land in the old
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from collections.abc import Callable
@@ -29,7 +30,9 @@ SIZE = (80, 24)
 # Footer hints that say where the focus is.
 ADD = "a Add"  # an item list
 ANSWER = "⏎ Answer"  # the social step's section list
-CHOOSE = "⏎ Choose  "  # a drop-down (two spaces: not "⏎ Choose links")
+# A drop-down or a choice dialog: "⏎ Choose", but not "⏎ Choose links" (the Footer is
+# compact at 80 columns, one space between keys).
+CHOOSE = re.compile(r"⏎ Choose (?!links)")
 CHOOSE_LINKS = "⏎ Choose links"  # a links field of a form
 PICKER = "space Tick"  # the link picker, its list focused
 OPEN = "⏎ Open"  # the strategy step's section list
@@ -43,6 +46,10 @@ def cursor(term: Terminal) -> tuple[int, int]:
     out = term._run("display-message", "-p", "-t", term.name, "#{cursor_x} #{cursor_y}")
     x, y = out.split()
     return int(x), int(y)
+
+
+def choosing(term: Terminal) -> bool:
+    return CHOOSE.search(term.screen()) is not None
 
 
 def until(term: Terminal, what: str, ok: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -167,19 +174,21 @@ def canvas(term: Terminal) -> None:
     add(term, "Roasting")
     term.keys("l")  # two link fields: the screen asks which
     term.wait_for("link to")
-    term.wait_for(CHOOSE)
+    until(term, "a choice", lambda: choosing(term))
     term.keys("Enter")
     pick(term, "Space", title="value propositions", shows="→ Coffee at the")
     term.keys("l")
     term.wait_for("link to")
-    term.wait_for(CHOOSE)
+    until(term, "a choice", lambda: choosing(term))
     term.keys("Down", "Enter")
-    pick(term, "Space", title="resources", shows="• Roastery")
+    pick(term, "Space", title="resources", shows="→ Coffee at the dock, Roastery")
     term.keys("8")
     term.wait_for("Nothing here yet")
     add(term, "Bean importer")
     term.keys("l")
-    pick(term, "Space", title="supplies", shows="→ Roastery")  # the first candidate
+    # The canvas order, each kind under its heading: the activity first, then (Down skips
+    # the "Key Resources" heading) the resource, which is the one ticked.
+    pick(term, "Down", "Space", title="supplies", shows="→ Roastery")
     term.keys("9")
     term.wait_for("Nothing here yet")
     add(term, "Green beans")
@@ -198,7 +207,7 @@ def practices(term: Terminal) -> None:
         term.wait_gone(ADD)
         term.type(text)
         term.keys("Tab")
-        term.wait_for(CHOOSE)  # the kind
+        until(term, "a choice", lambda: choosing(term))  # the kind
         choose(term, 1)  # a core practice
         term.keys("Tab")  # a form's Tab moves the focus before the next key is read
         choose(term, 1)  # gets better over time: yes
@@ -227,7 +236,7 @@ def strategy(term: Terminal) -> None:
     move_focus(term, typed="2027-01-01")
     term.type("2027-06-30")
     term.keys("Tab")
-    term.wait_for(CHOOSE)  # the focus
+    until(term, "a choice", lambda: choosing(term))  # the focus
     choose(term, 1)  # Open a new market
     term.wait_for("Period & focus  ✓")
     term.keys("Escape")
@@ -254,7 +263,9 @@ def strategy(term: Terminal) -> None:
     term.keys("l")
     pick(term, "Space", title="goals", shows="→ Weekday coffee")
     term.keys("9")
-    term.wait_gone(ADD)  # in the budget
+    term.wait_for(OPEN)  # a digit shows the budget, with the cursor on its section line
+    term.keys("Enter")
+    term.wait_gone(OPEN)  # in the budget
     term.type("3000 EUR for the cart and samples")
     term.wait_for("Budget  ✓")
 
@@ -267,11 +278,11 @@ def plan(term: Terminal) -> None:
     term.wait_gone(ADD)
     term.type("Tasting cart")
     term.keys("Enter")  # Enter moves on through the plan item's fields
-    term.wait_for(CHOOSE)  # the purpose
+    until(term, "a choice", lambda: choosing(term))  # the purpose
     choose(term, 1)  # awareness
     before = cursor(term)
     term.keys("Tab")
-    term.wait_gone(CHOOSE)
+    until(term, "the choice gone", lambda: not choosing(term))
     until(term, "the cursor in the start date", lambda: cursor(term) != before)
     for text in ("2027-01-11", "2027-01-29", "Sam", "500", "app sign-ups"):
         term.type(text)

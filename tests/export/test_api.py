@@ -58,4 +58,4 @@ def test_markdown_report_sections(harbor: Session) -> None:
     assert "*Why:* " in md
     # Links are shown by the names of the items they link.
     assert "Your usual order, ready as the ferry docks — *For:* Commuters on the 7:40 ferry" in md
-    assert "*Supplies:* kr-beans \\(missing\\)" in md
+    assert "*Supplies:* kr-beans (missing)" in md

@@ -171,3 +171,16 @@ def test_export_does_not_import_textual(tmp_path: Path, stored: Path) -> None:
     env = {**os.environ, "BMC_TUI_SESSIONS": str(stored.parent)}
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_an_unknown_id_names_the_folder_searched_and_how_to_choose_another(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BMC_TUI_SESSIONS", raising=False)
+    for argv in (["export", "crumb-co"], ["diff", "crumb-co", "crumb-co"], ["open", "crumb-co"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert "“crumb-co”" in err and str(tmp_path / "sessions") in err
+        assert "--sessions-dir" in err and "BMC_TUI_SESSIONS" in err

@@ -148,3 +148,49 @@ def test_diff_output_is_inert() -> None:
     assert_no_controls(text)
     assert_no_controls(format_text(result, "a", "b", Paint(True)).replace("\x1b[", ""))
     assert_no_controls(dumps(diff_json(result, "a", "b")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crumb & Co",
+        "Bread for the night shift (nights)",
+        "0.5% on card payments",
+        "snake_case and file_name.txt",
+        "About $5 a loaf",
+        "~200 loaves",
+        "Cakes! Pies? Tarts: yes; 3 - 2 = 1 # not a heading",
+        "Bread > cake, and 2 + 2",
+        "C:\\bakery",
+        "a | b in a sentence",
+    ],
+)
+def test_markdown_leaves_plain_prose_alone(text: str) -> None:
+    """Only what Markdown would misread is escaped: prose reads as typed in `git diff`."""
+    session = Session(id="crumb", title=text)
+    session.canvas.customer_segments.append(Item(id="cs-1", text=text))
+    md = render(session, "md")
+    assert f"# {text}\n" in md
+    assert f"- {text}\n" in md
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("*really* fresh", "\\*really\\* fresh"),
+        ("_fresh_ bread", "\\_fresh\\_ bread"),
+        ("~~old~~ new", "\\~\\~old\\~\\~ new"),
+        ("$5 or $6", "\\$5 or \\$6"),
+        ("Tom &amp; Co", "Tom \\&amp; Co"),
+        ("[x](http://evil)", "\\[x\\](http\\://evil)"),
+        ("1. first", "1\\. first"),
+        ("# heading", "\\# heading"),
+        ("> quote", "\\> quote"),
+        ("|---|---|", "\\|---|---|"),
+        ("back\\*slash", "back\\\\\\*slash"),
+    ],
+)
+def test_markdown_escapes_what_it_would_misread(text: str, escaped: str) -> None:
+    session = Session(id="crumb", title="T")
+    session.canvas.customer_segments.append(Item(id="cs-1", text=text))
+    assert f"- {escaped}\n" in render(session, "md")

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Select, SelectionList, Static
 from bmc_tui.app import BmcApp
 from bmc_tui.screens.confirm import ConfirmScreen
 from bmc_tui.screens.link_picker import LinkPickerScreen
-from bmc_tui.screens.plan import PlanScreen
+from bmc_tui.screens.plan import PlanScreen, span
 from bmc_tui.widgets.item_form import ItemForm
 from bmc_tui.widgets.item_list import ItemList
 
@@ -71,7 +71,7 @@ async def test_new_item_with_every_field_and_a_goal_stops_being_a_random_act(
     app = make_app(sessions_dir, path)
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, PlanScreen)
-        assert "2027-01-01 → 2027-06-30" in context(app)
+        assert span(date(2027, 1, 1), date(2027, 6, 30)) in context(app)
         assert "Open a new market" in context(app)
         assert "Random acts: 0" in context(app)
         await pilot.press("end", "a")
@@ -236,7 +236,7 @@ async def test_target_focuses_the_item_and_the_table_shows_the_plan(sessions_dir
         assert table.row_count == PLATFORM_PLAN
         row = table.get_row("a-market-stands")
         assert str(row[0]) == "✓ aligned"
-        assert str(row[3]) == "06 Feb → 24 Apr"
+        assert str(row[3]).replace("\n", " ") == span(date(2027, 2, 6), date(2027, 4, 24))
         assert "Cardiff makers" in str(row[6])  # served through its program
         assert table.cursor_row == 4
 
@@ -292,3 +292,13 @@ async def test_link_state_is_asked_safely_while_the_screen_is_taken_down(
         await items(app).remove()
         await pilot.pause()
         assert screen.check_action("link", ()) is False
+
+
+def test_one_date_format_with_the_year_only_where_it_is_not_this_years() -> None:
+    today = date(2026, 11, 29)
+    assert span(date(2026, 12, 1), date(2026, 12, 24), today) == "1 Dec → 24 Dec"
+    assert span(date(2027, 2, 1), date(2027, 3, 31), today) == "1 Feb → 31 Mar 2027"
+    assert span(date(2026, 12, 1), date(2027, 1, 31), today) == "1 Dec → 31 Jan 2027"
+    assert span(date(2025, 12, 1), date(2026, 1, 31), today) == "1 Dec 2025 → 31 Jan"
+    assert span(None, date(2027, 1, 31), today) == "? → 31 Jan 2027"
+    assert span(None, None, today) == ""

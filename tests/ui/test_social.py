@@ -98,7 +98,10 @@ async def test_problem_and_a_weak_rating_raise_the_live_findings(sessions_dir: P
         assert "look at the model" in promotion
         assert "more promotion rarely helps" in promotion  # the finding's why
         label = str(app.screen.query_one(SectionList).get_option_at_index(4).prompt)
-        assert "2/5" in label
+        # A rating reads as dots, unlike the checks' progress ("0/4").
+        assert "●●○○○" in label and "/5" not in label
+        checks = str(app.screen.query_one(SectionList).get_option_at_index(1).prompt)
+        assert "/4" in checks and "●" not in checks and "○" not in checks
 
         # Changing the answer to "the model" clears the promotion note at once.
         await pilot.press("escape", "k", "k", "k", "k", "enter", "down", "enter")

@@ -50,7 +50,9 @@ async def test_period_dates_and_focus(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = screen_of(app)
         assert screen.query_one("#sections", OptionList).has_focus
-        await pilot.press("1")  # the section's first field
+        await pilot.press("1")  # the section, on its line in the section list
+        assert screen.query_one("#sections", OptionList).has_focus
+        await pilot.press("enter")  # into the section: its first field
         start = screen.query_one("#strategy-start", Input)
         assert start.has_focus
 
@@ -81,7 +83,7 @@ async def test_period_dates_and_focus(tmp_path: Path) -> None:
         assert screen.query_one("#strategy-focus", Select).value == "market-share"
 
         await pilot.press("tab")
-        assert screen.query_one("#strategy-vision", Input).has_focus
+        assert screen.query_one("#strategy-vision", TextArea).has_focus  # wraps sentences
         await type_text(pilot, "Own")
 
         session = await wait_saved(pilot, path, lambda s: s.strategy.vision == "Own")
@@ -174,7 +176,7 @@ async def test_key_date_and_budget(tmp_path: Path) -> None:
             screen_of(app).query_one("#list-dates", ItemList).get_option_at_index(0).prompt
         )
 
-        await pilot.press("9")
+        await pilot.press("9", "enter")
         budget = screen_of(app).query_one("#strategy-budget", TextArea)
         assert budget.has_focus
         await type_text(pilot, "10k")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from bmc_tui.app import BmcApp
 from bmc_tui.examples import load_example
@@ -257,6 +257,14 @@ async def test_findings_follow_changes_to_the_session(sessions_dir: Path) -> Non
         app.edited()
         await wait_for(pilot, lambda: not gone(), what="the finding to come back")
         await pilot.press("ctrl+z")
+        # Undo shows what it restored: the plan item's owner, then back to the summary.
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.focused, Input) and app.focused.id == "field-owner",
+            what="the restored owner field",
+        )
+        assert app.focused.value == "Ade Mensah"  # type: ignore[union-attr]
+        await pilot.press("escape", "f8")
         await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen))
         await wait_for(pilot, lambda: gone(), what="undo to fix it again")
 

@@ -1284,3 +1284,36 @@ def test_restore_item_puts_back_the_item_and_the_links_that_still_can_be() -> No
     assert [i.id for i in session.canvas.customer_segments] == ["cs-a"]
     assert session.canvas.value_propositions[0].linked("segments") == ["cs-a"]
     assert editor.can_undo()
+
+
+def test_undo_and_redo_know_where_each_change_was() -> None:
+    from bmc_tui.editing import Where
+
+    editor = Editor(Session(id="s", title="S"))
+    assert editor.undo_where is None and editor.redo_where is None
+    segment = editor.add_item("customer_segments", "Commuters")
+    assert editor.undo_where == Where("customer_segments", segment.id, "text")
+    offer = editor.add_item("value_propositions", "Coffee")
+    editor.set_links("value_propositions", offer.id, "segments", [segment.id])
+    assert editor.undo_where == Where("value_propositions", offer.id, "segments")
+    editor.set_text("customer_segments", segment.id, "Ferry commuters")
+    editor.seal()
+    editor.set_answer("check.strengths", "Roasting")
+    editor.set_strategy_field("vision", "Every dock")
+    editor.set_rating("function_first", 3)
+    editor.set_fitness("accountability", True)
+    editor.set_problem("model")
+    expected = [
+        Where("problem"),
+        Where("fitness", "accountability"),
+        Where("rating", "function_first"),
+        Where("strategy", "vision"),
+        Where("answer", "check.strengths"),
+        Where("customer_segments", segment.id, "text"),
+    ]
+    for where in expected:
+        assert editor.undo_where == where
+        editor.undo()
+        assert editor.redo_where == where  # redo shows the same place
+    editor.delete("value_propositions", offer.id)
+    assert editor.undo_where == Where("value_propositions", offer.id)

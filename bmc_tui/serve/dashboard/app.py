@@ -7,6 +7,7 @@ it and writes it back whole (atomically), so the parts never undo each other.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._time import get_time
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from ...model import STEPS, Session
 from ...room import EVERYONE, Room, Spotlight, Summon, fresh_id, read_room, write_room
@@ -107,6 +109,12 @@ class DashboardApp(App[None]):
             return
         self.teams_link = link
         await link.run()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # The dashboard always runs over SSH: a screenshot would land on the server.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     # The room file is the only channel to the participants' screens.
 

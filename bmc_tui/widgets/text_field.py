@@ -1,0 +1,42 @@
+"""A multi-line, wrapping field for answers that are sentences (vision, budget, answers)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.widgets import TextArea
+
+from ..text import for_display
+
+
+class TextField(TextArea):
+    """A TextArea that wraps, leaves on Tab, and undoes the session, not just itself.
+
+    Ctrl+Z and Ctrl+Y are the app's: one history for the whole session everywhere (the
+    TextArea's own undo would take back typing the session's undo knows nothing about).
+    Entering the field puts the cursor after the text; Alt+A selects it all.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+z", "app.undo", "Undo"),
+        Binding("ctrl+y", "app.redo", "Redo", show=False),
+        Binding("alt+a", "select_all", "Select all", show=False),
+    ]
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("tab_behavior", "focus")
+        kwargs.setdefault("show_line_numbers", False)
+        super().__init__(for_display(text), **kwargs)
+
+    def load_text(self, text: str) -> None:
+        # Text from a file (or a teammate) may hold what a terminal would act on: shown
+        # cleaned; the session keeps it as it was until someone edits the field.
+        super().load_text(for_display(text))
+
+    def _on_focus(self, event: events.Focus) -> None:
+        if not event.from_app_focus:
+            self.move_cursor(self.document.end)
+        super()._on_focus(event)

@@ -1,0 +1,350 @@
+"""The keyboard as a newcomer meets it: nothing typed is lost, keys say where they work,
+undo shows what it restored, and digits jump to sections without landing in a text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, TextArea
+
+from bmc_tui.app import BmcApp
+from bmc_tui.screens.canvas import CanvasScreen
+from bmc_tui.screens.social import SectionList, SocialScreen
+from bmc_tui.screens.strategy import StrategyScreen
+from bmc_tui.widgets.item_form import ItemForm
+from bmc_tui.widgets.item_list import ItemList
+
+from .conftest import make_app, make_session, saved, wait_for, wait_saved
+
+
+def notes(app: BmcApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_enter_to_edit_puts_the_cursor_after_the_text(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = saved(path).canvas.customer_segments[0].text
+        await pilot.press("enter")
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-text"
+        assert field.selection.is_empty and field.cursor_position == len(before)
+        await pilot.press(*" (evenings)")
+        # Typed after the text, not over it: the saved text is the old one, extended.
+        await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].text == before + " (evenings)"
+        )
+        assert field.value == before + " (evenings)"
+
+
+async def test_select_all_is_an_explicit_key(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "alt+a", *"Cafés")
+        session = await wait_saved(
+            pilot, path, lambda s: s.canvas.customer_segments[0].text == "Cafés"
+        )
+    assert session.canvas.customer_segments[0].id == "cs-kitchen-owners"  # the same item
+
+
+async def test_item_keys_in_the_blocks_list_say_where_they_work(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        count = len(saved(path).canvas.customer_segments)
+        app.screen.query_one("#blocks", OptionList).focus()
+        await pilot.press("a")
+        await wait_for(pilot, lambda: any("a adds an item" in n for n in notes(app)))
+        assert "Enter" in notes(app)[-1]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: any("d deletes an item" in n for n in notes(app)))
+        assert len(app.editor.session.canvas.customer_segments) == count  # type: ignore[union-attr]
+        assert app.editor.can_undo() is False  # type: ignore[union-attr]
+
+
+async def test_undo_and_redo_show_the_item_and_field_they_restored(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "down", "enter", *" net", "escape", "1")
+        await wait_for(pilot, lambda: app.screen.query_one(ItemList).kind == "customer_segments")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[1].text.endswith(" net"))
+
+        await pilot.press("ctrl+z")
+
+        def on_the_field() -> bool:
+            screen = app.screen
+            if not isinstance(screen, CanvasScreen):
+                return False
+            focused = app.focused
+            return (
+                screen.query_one(ItemList).kind == "revenue_streams"
+                and screen.query_one(ItemList).current_id == "rs-payout-fee"
+                and isinstance(focused, Input)
+                and focused.id == "field-text"
+                and screen.query_one(ItemForm).item_id == "rs-payout-fee"
+            )
+
+        await wait_for(pilot, on_the_field, what="the undone field, focused")
+        assert not app.editor.session.canvas.revenue_streams[1].text.endswith(" net")  # type: ignore[union-attr]
+        assert any("Undone: Edit" in n for n in notes(app))
+
+        await pilot.press("escape", "1", "ctrl+y")
+        await wait_for(pilot, on_the_field, what="the redone field, focused")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[1].text.endswith(" net"))
+
+
+async def test_undo_of_a_change_on_another_step_goes_there(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down")
+        app.screen.query_one(ItemForm).focus_field("owner")
+        await pilot.press(*"!", "escape", "f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+        await pilot.press("ctrl+z")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.focused, Input) and app.focused.id == "field-owner",
+            what="the plan item's owner field",
+        )
+        assert app.screen.query_one(ItemList).current_id == "a-founding-offer"
+        assert app.editor.session.step == "plan"  # type: ignore[union-attr]
+
+
+async def test_undo_with_no_history_says_so(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: any("Nothing to undo" in n for n in notes(app)))
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: any("Nothing to redo" in n for n in notes(app)))
+
+
+async def test_strategy_digits_focus_the_section_never_a_text(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="strategy", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, StrategyScreen)
+        budget = saved(path).strategy.budget
+        await pilot.press("9")
+        await wait_for(pilot, lambda: app.screen.section == "budget")  # type: ignore[attr-defined]
+        assert not isinstance(app.focused, TextArea | Input)
+        assert app.focused is app.screen.query_one("#sections")
+        await pilot.press("7", "a")
+        # 7 went to the pinches and `a` added one there: nothing reached the budget.
+        await wait_saved(pilot, path, lambda s: len(s.strategy.pinches) == 3)
+        assert saved(path).strategy.budget == budget
+        await pilot.press("escape", "escape", "1")
+        assert app.focused is app.screen.query_one("#sections")
+        assert app.screen.section == "period"  # type: ignore[attr-defined]
+
+
+async def test_social_digits_jump_to_sections(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="social", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, SocialScreen)
+        await pilot.press("2")
+        sections = app.screen.query_one(SectionList)
+        assert app.screen.section == "checks"
+        assert app.focused is sections
+        await pilot.press("enter")
+        assert isinstance(app.focused, TextArea)
+        await pilot.press("escape", "7")
+        assert app.screen.section == "customer_guided"
+        assert app.focused is sections
+
+
+async def test_a_participant_is_offered_no_screenshot(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    for participant in (False, True):
+        app = make_app(sessions_dir, path, participant=participant)
+        async with app.run_test(size=(80, 24)):
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert ("Screenshot" in titles) is not participant
+        assert "Export: Markdown report" in titles
+
+
+async def test_the_facilitators_dashboard_offers_no_screenshot(tmp_path: Path) -> None:
+    from bmc_tui.serve.dashboard.app import DashboardApp
+
+    app = DashboardApp(tmp_path)
+    async with app.run_test(size=(80, 24)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert "Screenshot" not in titles and "Quit" in titles
+
+
+async def test_f1_lists_the_workshops_own_keys_first_grouped(sessions_dir: Path) -> None:
+    from bmc_tui.screens.help import HelpScreen
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        keys = app.screen.help_markdown().split("## Keys here", 1)[1]  # type: ignore[attr-defined]
+    groups = [line for line in keys.splitlines() if line.startswith("**")]
+    assert groups == ["**Where the cursor is**", "**On this step**", "**Everywhere**"]
+    first_rows = [line for line in keys.splitlines() if line.startswith("| `")][:3]
+    assert first_rows == ["| `Enter` | Edit |", "| `a` | Add |", "| `d / Delete` | Delete |"]
+    assert "| `1-9` | Go to: 1 Customer Segments," in keys
+    assert "| `F2-F8` | Go to: F2 Social model," in keys
+    for internal in ("Scroll", "super+c", "Cursor", "Page", "| `↑`", "| `up`", "left"):
+        assert internal not in keys.split("Arrows, Page Up")[0], internal
+
+
+async def test_link_pickers_list_kinds_in_the_canvas_order_under_headings(
+    sessions_dir: Path,
+) -> None:
+    from textual.widgets import SelectionList
+
+    from bmc_tui.screens.link_picker import LinkPickerScreen
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        orders = []
+        for block in ("8", "9"):  # partners supply, costs are driven by: both kinds
+            await pilot.press(block, "l")
+            await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen))
+            ticks = app.screen.query_one(SelectionList)
+            prompts = [str(ticks.get_option_at_index(n).prompt) for n in range(ticks.option_count)]
+            headings = [
+                str(ticks.get_option_at_index(n).prompt)
+                for n in range(ticks.option_count)
+                if ticks.get_option_at_index(n).disabled
+            ]
+            orders.append(headings)
+            assert prompts[0] == "Key Activities"
+            assert ticks.highlighted == 1  # on the first item, not its heading
+            before = list(ticks.selected)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
+            assert not any(v.startswith("\x00") for v in before)
+    assert orders == [["Key Activities", "Key Resources"]] * 2
+
+
+async def test_fields_stay_visible_in_every_theme(sessions_dir: Path) -> None:
+    from textual.widgets import Select
+
+    from bmc_tui.themes import MIN_FIELD_CONTRAST
+
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "bmc-high-contrast" in app.available_themes
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            background = app.screen.styles.background
+            for field in (
+                app.screen.query_one("#field-owner", Input),
+                app.screen.query_one("#field-purpose", Select).query_one("SelectCurrent"),
+            ):
+                assert not field.has_focus
+                border = field.styles.border_top[1]
+                if background.ansi is not None:
+                    # The terminal's palette: any colour but the background's shows.
+                    assert border != background and border.ansi != -1, (theme, border)
+                else:
+                    contrast = abs(border.brightness - background.brightness)
+                    assert contrast >= MIN_FIELD_CONTRAST, (theme, field, border.hex)
+
+
+async def test_example_placeholders_are_marked_as_examples(sessions_dir: Path) -> None:
+    from bmc_tui.guide import BLOCK_GUIDE
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for n, block in ((1, "customer_segments"), (2, "value_propositions")):
+            await pilot.press(str(n), "a")
+            field = app.focused
+            assert isinstance(field, Input) and field.value == ""
+            assert field.placeholder == f"e.g. {BLOCK_GUIDE[block].example}"
+            await pilot.press("escape")
+
+
+async def test_at_80_columns_the_canvas_text_field_gets_the_width(sessions_dir: Path) -> None:
+    from bmc_tui.guide import BLOCK_GUIDE
+    from bmc_tui.screens.help import HelpScreen
+
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "enter")
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-text"
+        assert field.content_size.width >= 40  # was 17: only a sentence's tail showed
+        assert field.region.bottom <= 23  # above the Footer, on screen
+        await pilot.press("escape", "f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = app.screen.help_markdown()  # type: ignore[attr-defined]
+        guide = BLOCK_GUIDE["customer_relationships"]
+        assert guide.belongs in text and guide.example in text
+
+
+async def test_at_80_columns_every_footer_key_is_shown_whole(sessions_dir: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    path = make_session(sessions_dir, step="social", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for step in ("canvas", "practices", "strategy", "plan", "fitness", "summary"):
+            app.goto_step(step)
+            await wait_for(pilot, lambda s=step: getattr(app.screen, "STEP", "") == s)
+            await pilot.pause()
+            await pilot.pause()
+            keys = list(app.screen.query(FooterKey))
+            palette = [k for k in keys if k.has_class("-command-palette")]
+            others = [k for k in keys if not k.has_class("-command-palette")]
+            assert palette and others, step
+            edge = palette[0].region.x
+            for key in others:
+                # The whole key is drawn, left of the palette key: nothing cut or covered.
+                assert key.region.right <= edge, (step, key.description)
+                assert key.region.width >= len(key.description), (step, key.description)
+
+
+async def test_the_start_screen_shows_a_long_title_in_full(sessions_dir: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from bmc_tui.store import Store
+
+    title = "Harbor Coffee roasters and bakery of the south coast"
+    handle = Store(sessions_dir).create(title)
+    Store(sessions_dir).close(handle)
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert sum(c.width + 2 for c in table.columns.values()) <= 76  # no column off-screen
+        row = table.get_row_at(0)
+        assert str(row[0]).endswith("…") and str(row[-1]).endswith("…")
+        detail = str(app.screen.query_one("#start-detail", Static).render())
+        assert title in detail and handle.session.id in detail
+
+
+async def test_at_80x24_choices_and_the_keep_box_are_shown_whole(sessions_dir: Path) -> None:
+    from textual.widgets import Checkbox
+    from textual.widgets._select import SelectOverlay
+
+    path = make_session(sessions_dir, step="practices", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = app.screen.query_one(ItemForm)
+        keep = form.query_one("#field-kept", Checkbox)
+        assert keep.content_size.width >= len(str(keep.label)) + 4  # "▐X▌ Keep as one of the three"
+        form.focus_field("kind")
+        await pilot.press("enter")
+        overlay = form.query_one(SelectOverlay)
+        await wait_for(pilot, lambda: overlay.display and overlay.region.height > 0)
+        await pilot.pause()
+        # Every choice is on screen at once: "(not chosen)" and the three kinds.
+        assert overlay.option_count == 4
+        assert overlay.scrollable_content_region.height >= overlay.option_count
+        assert overlay.max_scroll_y == 0
