@@ -98,9 +98,9 @@ def test_no_escape_sequence_from_a_session_file_reaches_the_terminal(tmp_path: P
             term.keys(key)
             term.wait_for(shown)
         term.type("Export")
-        term.wait_for("Markdown")
+        term.wait_for("Markdown report")  # the palette's command, not the summary's key
         term.keys("Escape")
-        term.wait_gone("Markdown")
+        term.wait_gone("Markdown report")
         term.keys("C-q")
         term.wait_exit()
     assert b"evil" in recording.read_bytes()  # the text around the sequences is shown

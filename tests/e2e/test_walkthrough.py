@@ -155,13 +155,13 @@ def canvas(term: Terminal) -> None:
         term.keys("l")
         if key in ("4", "5"):  # two link fields: the segments, then the channels/offers
             term.wait_for("link to")
-            term.wait_for(CHOOSE)
+            until(term, "a drop-down to choose from", lambda: choosing(term))
             term.keys("Enter")
         pick(term, "Space", title="segments", shows="→ Ferry commuters")
         if key in ("4", "5"):
             term.keys("l")
             term.wait_for("link to")
-            term.wait_for(CHOOSE)
+            until(term, "a drop-down to choose from", lambda: choosing(term))
             term.keys("Down", "Enter")
             # The relationship is kept through the cart; the cup sales charge for the coffee.
             title = "channels" if key == "4" else "propositions"

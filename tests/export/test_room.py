@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from bmc_tui.cli import main
 from bmc_tui.examples import load_example
@@ -86,8 +87,15 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
     assert "<script>" not in page
     assert "<img" not in page
     text = render_room(read_room_report(tmp_path / "room"), "md")
-    assert "\x1b" not in text and "<script>" not in text
+    assert "\x1b" not in text
     assert PAYLOAD not in text
+    # The Markdown is as inert as a single session's: rendered, it holds no markup.
+    md = MarkdownIt("gfm-like", {"linkify": True}).enable("table")
+    md.linkify.set({"fuzzy_link": False})
+    rendered = md.render(text)
+    for forbidden in ("<a ", "<img", "<script", "<style"):
+        assert forbidden not in rendered, forbidden
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
 
 
 def test_votes_in_the_room_record_appear(workshop: Path) -> None:

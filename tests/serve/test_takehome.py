@@ -226,7 +226,7 @@ def test_the_participants_export_shows_the_command_that_works(
     expected = f"ssh -p {server.port} ana@127.0.0.1 export --format html > ana.html"
     with tmux(tmp_path) as mux:
         mux.start("ana", ssh_argv(server.port, "ana", "-i", str(key), "-o", "BatchMode=yes"))
-        mux.wait_for("ana", "Export .html")  # the example reopens where it was left: the summary
+        mux.wait_for("ana", "h HTML")  # the example reopens where it was left: the summary
         mux.keys("ana", "h")
         mux.wait_for("ana", "Take a copy home")
         mux.wait_for("ana", expected)
