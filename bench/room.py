@@ -17,8 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
-import selectors
 import subprocess
 import time
 from dataclasses import replace
@@ -28,49 +26,13 @@ from typing import Any
 
 import asyncssh
 
-from .common import Row, bmc_tui_binary, clean_env, median, p95, ratio_row, temp_dir
-from .serve import Term, _tree_cpu
+from .common import Row, median, p95, ratio_row, temp_dir
+from .serve import Term, _tree_cpu, make_sessions, start_server
 
 PEOPLE = 30
 CANVAS = b"Who do you create value for?"
 SOCIAL = b"Opening question"
 BOSS = "bench-boss-code"
-
-
-def start_server(sessions: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    command = [bmc_tui_binary(), "serve", "--open", "--host", "127.0.0.1", "--port", "0"]
-    command += ["--sessions-dir", str(sessions), "--max-participants", "60"]
-    command += ["--facilitator-passcode", BOSS]
-    with log.open("wb") as err:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=clean_env())
-    assert proc.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    banner = b""
-    deadline = time.monotonic() + 30
-    while b"Ctrl+C" not in banner:
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError(f"serve did not start: {banner!r} {log.read_text()}")
-        if selector.select(timeout=0.2):
-            banner += os.read(proc.stdout.fileno(), 4096)
-    match = re.search(rb"127\.0\.0\.1:(\d+)", banner)
-    assert match, banner
-    return proc, int(match.group(1))
-
-
-def make_sessions(sessions: Path, names: list[str]) -> None:
-    """Each participant's session, from the platform example, on the social step."""
-    from bmc_tui.examples import load_example
-    from bmc_tui.store import Store
-
-    store = Store(sessions)
-    template = load_example("platform")
-    for name in names:
-        handle = store.create(name, name, template=template)
-        handle.session.step = "social"
-        store.save(handle)
-        store.close(handle)
 
 
 class Person:
@@ -186,8 +148,8 @@ async def _bench(port: int, server: int, sessions: Path, quick: bool) -> dict[st
 def run(quick: bool = False) -> list[Row]:
     with temp_dir("room") as folder:
         sessions = folder / "sessions"
-        make_sessions(sessions, [f"r{n:03d}" for n in range(PEOPLE)])
-        proc, port = start_server(sessions, folder / "serve.log")
+        make_sessions(sessions, [f"r{n:03d}" for n in range(PEOPLE)], step="social")
+        proc, port = start_server(sessions, folder / "serve.log", ("--facilitator-passcode", BOSS))
         try:
             out = asyncio.run(_bench(port, proc.pid, sessions, quick))
         finally:

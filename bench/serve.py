@@ -144,20 +144,13 @@ class Participant:
                 await asyncio.wait_for(self.conn.wait_closed(), 5)
 
 
-def start_server(sessions: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    command = [
-        bmc_tui_binary(),
-        "serve",
-        "--open",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--sessions-dir",
-        str(sessions),
-        "--max-participants",
-        "60",
-    ]
+def start_server(
+    sessions: Path, log: Path, extra: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`bmc-tui serve --open` on a free loopback port (`extra`: more serve options), once it
+    says it is ready; the process and its port."""
+    command = [bmc_tui_binary(), "serve", "--open", "--host", "127.0.0.1", "--port", "0"]
+    command += ["--sessions-dir", str(sessions), "--max-participants", "60", *extra]
     with log.open("wb") as err:
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=clean_env())
     assert proc.stdout is not None
@@ -176,19 +169,18 @@ def start_server(sessions: Path, log: Path) -> tuple[subprocess.Popen[bytes], in
     return proc, int(match.group(1))
 
 
-def make_sessions(sessions: Path, names: list[str]) -> None:
-    """Each participant's session, from the platform example, at the canvas step."""
+def make_sessions(sessions: Path, names: list[str], step: str = "canvas") -> None:
+    """Each participant's session, from the platform example, at `step`."""
     from bmc_tui.examples import load_example
     from bmc_tui.store import Store
 
     store = Store(sessions)
     template = load_example("platform")
-    template.step = "canvas"
+    template.step = step
     for name in names:
         handle = store.create(name, name, template=template)
-        handle.session.step = "canvas"
+        handle.session.step = step
         store.save(handle)
-        store.close(handle)
 
 
 def descendants(pid: int) -> list[int]:
