@@ -205,37 +205,31 @@ class ItemForm(VerticalScroll, can_focus=False):
         item = self._item()
         self.disabled = item is None or not self.bmc.can_edit
         for spec in self.fields:
-            widget = self.query_one(f"#field-{spec.name}")
-            value = self._value_of(item, spec) if item is not None else None
-            if isinstance(widget, Input):
-                with widget.prevent(Input.Changed):
-                    widget.value = _input_text(spec, value)
-                    if spec.kind == "amount":
-                        self._amount_error(spec, "")
-                    widget.remove_class("-invalid")
-            elif isinstance(widget, Select):
-                shown = _to_tristate(value) if spec.kind == "tristate" else value
-                with widget.prevent(Select.Changed):
-                    widget.value = Select.NULL if shown is None else shown
-            elif isinstance(widget, Checkbox):
-                with widget.prevent(Checkbox.Changed):
-                    widget.value = _ticked(spec, value)
-            elif isinstance(widget, LinksField):
-                widget.update(self._links_text(item, spec.name))
+            self._fill(spec, item, fresh=True)
 
     def refresh_field(self, name: str) -> None:
         """Show one field's value again (a teammate changed it), keeping the cursor."""
         item = self._item()
         spec = next((f for f in self.fields if f.name == name), None)
-        if item is None or spec is None:
-            return
+        if item is not None and spec is not None:
+            self._fill(spec, item, fresh=False)
+
+    def _fill(self, spec: FieldSpec, item: Item | None, *, fresh: bool) -> None:
+        """Show a field's stored value: `fresh` for another item (the field starts over),
+        else the same item again, where what is being typed keeps its cursor."""
         widget = self.query_one(f"#field-{spec.name}")
-        value = self._value_of(item, spec)
+        value = self._value_of(item, spec) if item is not None else None
         if isinstance(widget, Input):
             shown = _input_text(spec, value)
-            if widget.has_focus and widget.has_class("-invalid"):
+            if fresh:
+                with widget.prevent(Input.Changed):
+                    widget.value = shown
+                if spec.kind == "amount":
+                    self._amount_error(spec, "")
+                widget.remove_class("-invalid")
+            elif widget.has_focus and widget.has_class("-invalid"):
                 return  # a date or number half typed (not yet a value): the person's, kept
-            if widget.value != shown:
+            elif widget.value != shown:
                 cursor = widget.cursor_position
                 with widget.prevent(Input.Changed):
                     widget.value = shown

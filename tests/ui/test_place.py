@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bmc_tui.screens.canvas import CanvasScreen
 from bmc_tui.screens.social import SocialScreen
-from bmc_tui.settings import load_place
+from bmc_tui.settings import Place, load_place
 from bmc_tui.widgets.item_list import ItemList
 
 from .conftest import make_app, make_session, wait_for, wait_saved
@@ -21,8 +21,13 @@ async def test_the_section_of_a_step_is_kept(sessions_dir: Path) -> None:
         await pilot.press("j", "j", "j")
         await pilot.pause()
         left_at = screen.section
-        # Kept within a second, as a dropped connection would leave it.
-        await wait_for(pilot, lambda: load_place(path), what="the place")
+        # Kept within a second, as a dropped connection would leave it (an earlier
+        # section may have been kept on the way: wait for the last one).
+        await wait_for(
+            pilot,
+            lambda: load_place(path) == Place("social", f"@{left_at}"),
+            what="the place",
+        )
     assert left_at != first
     async with make_app(sessions_dir, path).run_test(size=(120, 40)) as pilot:
         await pilot.pause()
