@@ -31,8 +31,25 @@ class FieldInput(Input):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
+        # The whole example; what is shown is cut to the field's width at a word, with "…"
+        # (the full text stays one key away, in F1).
+        self.example = self.placeholder
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.placeholder = fit_example(self.example, self.content_size.width - 1)
 
     def _on_focus(self, event: events.Focus) -> None:
         if not event.from_app_focus:
             self.cursor_position = len(self.value)
         super()._on_focus(event)
+
+
+def fit_example(text: str, width: int) -> str:
+    """`text` if it fits in `width` cells, else its start up to a word, ending in "…"."""
+    if width <= 0 or len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.—-") + "…"

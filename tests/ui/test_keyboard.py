@@ -11,6 +11,7 @@ from bmc_tui.app import BmcApp
 from bmc_tui.screens.canvas import CanvasScreen
 from bmc_tui.screens.social import SectionList, SocialScreen
 from bmc_tui.screens.strategy import StrategyScreen
+from bmc_tui.widgets.field_input import FieldInput
 from bmc_tui.widgets.item_form import ItemForm
 from bmc_tui.widgets.item_list import ItemList
 
@@ -264,9 +265,25 @@ async def test_example_placeholders_are_marked_as_examples(sessions_dir: Path) -
         for n, block in ((1, "customer_segments"), (2, "value_propositions")):
             await pilot.press(str(n), "a")
             field = app.focused
-            assert isinstance(field, Input) and field.value == ""
-            assert field.placeholder == f"e.g. {BLOCK_GUIDE[block].example}"
+            assert isinstance(field, FieldInput) and field.value == ""
+            example = f"e.g. {BLOCK_GUIDE[block].example}"
+            assert field.example == example
+            # At 80 columns the example is cut at a word, with "…", never mid-word.
+            shown = field.placeholder
+            assert len(shown) < field.content_size.width
+            if shown != example:
+                assert shown.endswith("…") and example.startswith(shown[:-1])
+                assert example[len(shown) - 1] in " ,;:.—-"
             await pilot.press("escape")
+
+
+def test_an_example_is_cut_at_a_word_with_an_ellipsis() -> None:
+    from bmc_tui.widgets.field_input import fit_example
+
+    assert fit_example("e.g. Freelance bookkeepers", 40) == "e.g. Freelance bookkeepers"
+    assert fit_example("e.g. Freelance bookkeepers looking for clients", 20) == "e.g. Freelance…"
+    assert fit_example("e.g. Supercalifragilisticexpialidocious", 12) == "e.g. Superc…"
+    assert fit_example("anything", 0) == "anything"
 
 
 async def test_at_80_columns_the_canvas_text_field_gets_the_width(sessions_dir: Path) -> None:
