@@ -5,21 +5,22 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ....text import one_line
 from ....widgets.footer import KeysFooter
 from ...teams import MAX_NAME
+from .dialog import Dialog
 
 NO_TEAM = "@none"
 
 
-class TeamNameScreen(ModalScreen[str | None]):
+class TeamNameScreen(Dialog[str | None]):
     """A team's name (new, or renamed); None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "team name"
 
     def __init__(self, heading: str, current: str = "") -> None:
         super().__init__()
@@ -35,16 +36,17 @@ class TeamNameScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         name = one_line(event.value, MAX_NAME).strip()
-        self.dismiss(name or None)
+        self.finish(name or None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
 
 
-class PickTeamScreen(ModalScreen[str | None]):
+class PickTeamScreen(Dialog[str | None]):
     """Which team a person goes to: a team's id, NO_TEAM, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "move to a team"
 
     def __init__(self, person: str, teams: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -61,7 +63,7 @@ class PickTeamScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.finish(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
