@@ -9,6 +9,8 @@ A member's process says, in this order:
   call (see ``bmc_tui.collab``). ``n`` numbers the sender's own operations; ``base`` is the
   last team change it had seen.
 * ``{"type": "presence", "step": STEP, "editing": [KIND, ITEM_ID, FIELD] | null}``.
+* ``{"type": "keep_votes"}``: copy the results of the closed votes on the team's session
+  from the room file into it (the hub reads the room file; nothing comes from the member).
 
 The hub answers:
 
@@ -95,6 +97,9 @@ REQUESTS: Final = {
     "create": ("name",),
     "rename": ("team", "name"),
     "assign": ("person", "team"),  # team null: out of any team
+    # A member saw a vote on the team's session closed: the hub copies its result from the
+    # room file into the session (it is the file's one writer; the member sends no data).
+    "keep_votes": (),
 }
 MAX_FIELD: Final = 200
 
