@@ -299,3 +299,71 @@ def test_a_teams_canvas_starts_empty_from_an_example_or_as_a_copy(tmp_path: Path
     assert (folder / "ana.toml").read_bytes() == before  # the member's own file untouched
     # Made once: a second look keeps what the team has done since.
     assert workshop._team_file(teams.find("Copy")) == copy  # type: ignore[arg-type]
+
+
+async def test_the_dashboard_creates_a_team_whose_canvas_is_a_copy_or_an_example(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from textual.widgets import Select
+
+    from bmc_tui.serve.config import ServeConfig
+    from bmc_tui.serve.dashboard.app import DashboardApp
+    from bmc_tui.serve.dashboard.screens.room import RoomScreen
+    from bmc_tui.serve.dashboard.screens.teams import NewTeamScreen
+    from bmc_tui.serve.workshop import Workshop
+    from bmc_tui.store import Store
+
+    folder = tmp_path / "workshop"
+    store = Store(folder)
+    handle = store.create("Ana", "ana")
+    handle.session.strategy.vision = "Ana's own vision"
+    store.save(handle)
+    store.close(handle)
+    before = (folder / "ana.toml").read_bytes()
+    # The server's real request handling behind its real hub; the dashboard's real link.
+    workshop = Workshop(ServeConfig(sessions_dir=folder))
+    await workshop.hub.start()
+    try:
+        secret = workshop.hub.admit(None, "facilitator", facilitator=True)
+        app = DashboardApp(folder, hub=workshop.hub.socket_path, secret=secret)
+        async with app.run_test(size=(110, 30)) as pilot:
+            await until(lambda: app.teams_link is not None, 10, "the hub")
+            await pilot.press("n")
+            await until(lambda: isinstance(app.screen, NewTeamScreen), 3, "the dialog")
+            offered = [v for _, v in app.screen.query_one(Select)._options]
+            assert offered == ["@empty", "platform", "subscription", "copy:ana"]
+            # Tab to "starts", the last choice (a copy of Ana's), back to the name, Enter.
+            await pilot.press(*"Green", "tab", "enter", "end", "enter", "shift+tab", "enter")
+            await until(lambda: workshop.teams.find("Green") is not None, 5, "Green made")
+            assert isinstance(app.screen, RoomScreen)
+            await pilot.press("n")
+            await until(lambda: isinstance(app.screen, NewTeamScreen), 3, "the dialog")
+            await pilot.press(*"Blue", "tab", "enter", "down", "enter", "shift+tab", "enter")
+            await until(lambda: workshop.teams.find("Blue") is not None, 5, "Blue made")
+            await pilot.press("n")
+            await until(lambda: isinstance(app.screen, NewTeamScreen), 3, "the dialog")
+            await pilot.press(*"Plain", "enter")
+            await until(lambda: workshop.teams.find("Plain") is not None, 5, "Plain made")
+        green, blue = workshop.teams.find("Green"), workshop.teams.find("Blue")
+        plain = workshop.teams.find("Plain")
+        assert green is not None and blue is not None and plain is not None
+        assert (green.start, blue.start, plain.start) == ("copy:ana", "platform", None)
+        # A start that is neither an example nor a session is refused, with the reason.
+        from bmc_tui.serve.hub import Grant
+        from bmc_tui.serve.protocol import Request
+
+        boss = Grant(None, "facilitator", facilitator=True)
+        said = workshop._team_request(boss, Request("create", name="Odd", start="copy:../x"))
+        assert said is not None and "starts empty" in said
+        assert workshop.teams.find("Odd") is None
+        # The canvases are made from those starts; Ana's own file is only read.
+        copied = parse_toml(workshop._team_file(green).read_bytes())
+        assert copied.strategy.vision == "Ana's own vision" and copied.title == "Team Green"
+        assert parse_toml(workshop._team_file(blue).read_bytes()).canvas.customer_segments
+        assert parse_toml(workshop._team_file(plain).read_bytes()).canvas.customer_segments == []
+        assert (folder / "ana.toml").read_bytes() == before
+    finally:
+        await workshop.hub.close()
+        shutil.rmtree(workshop._home, ignore_errors=True)

@@ -189,14 +189,23 @@ class RoomScreen(Screen[None]):
         return next((r for r in self.roster.rows() if r.session_id == selected), None)
 
     def action_new_team(self) -> None:
-        from .teams import TeamNameScreen
+        from ....examples import list_examples
+        from .teams import NewTeamScreen
 
-        def done(name: str | None) -> None:
+        def done(answer: tuple[str, str | None] | None) -> None:
             link = self.dashboard.teams_link
-            if name and link is not None:
-                link.request("create", name=name)
+            if answer is not None and link is not None:
+                name, start = answer
+                link.request("create", name=name, start=start)
 
-        self.app.push_screen(TeamNameScreen("Name of the new team:"), done)
+        # From a shipped example, or a copy of someone's own session (theirs stays as it is).
+        starts = [(f"example: {one_line(s.title, 40)}", name) for name, s in list_examples()]
+        starts += [
+            (f"a copy of {row.title}", f"copy:{row.session_id}")
+            for row in self.roster.rows()
+            if not (row.is_team or row.expected or row.problem)
+        ]
+        self.app.push_screen(NewTeamScreen(starts), done)
 
     def action_rename_team(self) -> None:
         from .teams import TeamNameScreen

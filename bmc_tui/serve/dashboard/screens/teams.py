@@ -1,11 +1,12 @@
-"""The facilitator's questions about teams: a team's name, and which team someone is in."""
+"""The facilitator's questions about teams: a new team (its name, and what its canvas starts
+from), a team's new name, and which team someone is in."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ....text import one_line
@@ -14,6 +15,7 @@ from ...teams import MAX_NAME
 from .dialog import Dialog
 
 NO_TEAM = "@none"
+EMPTY_START = "@empty"
 
 
 class TeamNameScreen(Dialog[str | None]):
@@ -37,6 +39,43 @@ class TeamNameScreen(Dialog[str | None]):
         event.stop()
         name = one_line(event.value, MAX_NAME).strip()
         self.finish(name or None)
+
+    def action_cancel(self) -> None:
+        self.finish(None)
+
+
+class NewTeamScreen(Dialog[tuple[str, str | None] | None]):
+    """A new team: its name, and its canvas's start (None: empty; an example's name;
+    "copy:PERSON", a copy of that session, whose own file is left as it is)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "new team"
+
+    def __init__(self, starts: list[tuple[str, str]]) -> None:
+        """`starts`: (label, start) pairs besides an empty canvas."""
+        super().__init__()
+        self.starts = starts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Name of the new team, then Enter (Tab: its canvas)")
+            yield Input("", max_length=MAX_NAME, id="team-name")
+            yield Label("Its canvas starts")
+            yield Select(
+                [("empty", EMPTY_START), *self.starts],
+                value=EMPTY_START,
+                allow_blank=False,
+                id="team-start",
+            )
+        yield KeysFooter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = one_line(event.value, MAX_NAME).strip()
+        if not name:
+            return  # a team needs a name: Esc cancels
+        start = self.query_one(Select).value
+        self.finish((name, start if isinstance(start, str) and start != EMPTY_START else None))
 
     def action_cancel(self) -> None:
         self.finish(None)
