@@ -367,3 +367,60 @@ async def test_the_dashboard_creates_a_team_whose_canvas_is_a_copy_or_an_example
     finally:
         await workshop.hub.close()
         shutil.rmtree(workshop._home, ignore_errors=True)
+
+
+@pytest.mark.timeout(120)
+async def test_over_ssh_a_team_is_summoned_and_each_member_votes_with_their_own_dots(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bmc_tui.room import Room, Summon, read_room, write_room
+    from bmc_tui.votes import Candidate, new_vote, read_ballots
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    folder = server.sessions_dir
+    async with (
+        await connect(server.port, "ana") as ana_conn,
+        await connect(server.port, "bo") as bo_conn,
+        await connect(server.port, "cy") as cy_conn,
+    ):
+        ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
+        cy = await terminal(cy_conn, 120, 36)
+        await cy.wait_for("Opening question", timeout=30)
+        now = datetime.now(UTC).replace(microsecond=0)
+        # The dashboard's summon of the team (by its id): both members, not Cy.
+        write_room(folder, Room(summon=Summon("s1", "plan", "team:team-red", now)))
+        for term in (ana, bo):
+            await term.wait_for("brings you to Plan", timeout=15)  # type: ignore[attr-defined]
+        # One member by name, though she works in the team's session.
+        write_room(folder, Room(summon=Summon("s2", "fitness", "person:ana", now)))
+        await ana.wait_for("brings you to Fitness", timeout=15)  # type: ignore[attr-defined]
+        assert "brings you to Plan" not in cy.text
+        assert "brings you to Fitness" not in bo.text  # type: ignore[attr-defined]
+        vote = new_vote(
+            "v1",
+            "value_propositions",
+            (
+                Candidate("team-red/vp-1", "Fast fixes", "team-red", "Team Red"),
+                Candidate("team-red/vp-2", "Loan bikes", "team-red", "Team Red"),
+            ),
+            scope="team-red",
+            scope_title="Team Red",
+            dots=3,
+            one_per_item=False,
+            opened_at=now,
+            closes_at=None,
+        )
+        write_room(folder, replace(read_room(folder), votes=(vote,)))
+        for term in (ana, bo):
+            await term.wait_for("Your dots left: 3 of 3", timeout=15)  # type: ignore[attr-defined]
+        ana.write(b"  ")  # type: ignore[attr-defined]
+        await ana.wait_for("Your dots left: 1 of 3", timeout=15)  # type: ignore[attr-defined]
+        bo.write(b"\x1b[B ")  # type: ignore[attr-defined]
+        await bo.wait_for("Your dots left: 2 of 3", timeout=15)  # type: ignore[attr-defined]
+        ballots = read_ballots(folder, vote)
+        assert ballots == {"ana": {"team-red/vp-1": 2}, "bo": {"team-red/vp-2": 1}}
