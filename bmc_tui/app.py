@@ -285,6 +285,8 @@ class BmcApp(App[None]):
             if place is not None and place.step == step:
                 target = place.target
         self.goto_step(step, target)
+        if not self._room_read:
+            self.call_next(self._poll_room)  # the room waited for the session: who this is
         return True
 
     def close_session(self) -> None:
@@ -352,7 +354,6 @@ class BmcApp(App[None]):
                 return
             if member.teams:
                 self._offer_teams()
-            self.call_next(self._poll_room)  # now the room knows who this is
             return
         self.team = member
         session = replica.session
