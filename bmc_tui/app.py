@@ -931,8 +931,9 @@ class BmcApp(App[None]):
     def _keep_votes(self, room: Room) -> None:
         """Copy the result of every closed vote on this session into the session file.
 
-        This app is the session's only writer, so the copy is made here (never by the
-        dashboard); a session not open when its vote closed gets it the next time it is.
+        The copy is made by the session's only writer (never by the dashboard): this app for
+        a person's own session, the server's hub for a team's. A session not open when its
+        vote closed gets it the next time it is.
         """
         from .votes import keep_results
 
