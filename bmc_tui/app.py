@@ -32,6 +32,7 @@ from .settings import Place, Settings, load_place, load_settings, save_place, sa
 from .store import ConflictError, Handle, Store, StoreError
 from .text import for_display, one_line
 from .themes import register_themes, visible_fields
+from .votes import SAFE_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -163,6 +164,7 @@ class BmcApp(App[None]):
         self._spotlight_seen: tuple[str, datetime] | None = None
         self._vote_seen: str | None = None
         self._result_seen: str | None = None
+        self._votes_asked: set[str] = set()  # closed votes the team's hub was asked to keep
         self._pending: dict[str, object] = {}
         self._notice_timer: Timer | None = None
         self.team: TeamMember | None = None  # set while this app edits a team's session
@@ -283,6 +285,8 @@ class BmcApp(App[None]):
             if place is not None and place.step == step:
                 target = place.target
         self.goto_step(step, target)
+        if not self._room_read:
+            self.call_next(self._poll_room)  # the room waited for the session: who this is
         return True
 
     def close_session(self) -> None:
@@ -360,6 +364,7 @@ class BmcApp(App[None]):
         self.sub_title = f"Team {member.team_name(member.team) or member.team}: {session.title}"
         self.run_worker(member.run(), group="team")
         self.goto_step(session.step or "social")
+        self.call_next(self._poll_room)  # now the room knows who this is, and its team
 
     def _offer_teams(self) -> None:
         """The first screen's choice when the workshop has teams: one, or on my own."""
@@ -818,8 +823,27 @@ class BmcApp(App[None]):
 
     @property
     def participant_id(self) -> str | None:
-        """Who this app is in the room: its session file's name (the SSH login's)."""
-        return self.handle.path.stem if self.handle else None
+        """Who this app is in the room: the person, by the name they connected with (the
+        hub's welcome says it: a team's members share one session, not one ballot or one
+        summon), else the session file's name (a participant outside `serve`)."""
+        if self.handle is None:
+            return None
+        me = self.team_link.me if self.team_link is not None else ""
+        return me if SAFE_NAME.fullmatch(me) else self.handle.path.stem
+
+    @property
+    def room_teams(self) -> frozenset[str]:
+        """The teams (by id) this person is in: a summon of one of them moves this app."""
+        found = set()
+        if self.team is not None and self.team.team:
+            found.add(self.team.team)
+        link, me = self.team_link, self.participant_id
+        if link is not None and me:
+            for team in link.teams:
+                members = team.get("members")
+                if isinstance(members, list) and me in members:
+                    found.add(str(team["id"]))
+        return frozenset(found)
 
     def _watch_room(self) -> None:
         """Once a second: has the room file changed unseen (no inotify), or is something
@@ -860,6 +884,11 @@ class BmcApp(App[None]):
                 self.notify(room.announcement, title="From the facilitator", timeout=15)
             self.room = room
             self.refresh_bindings()
+        if self.editor is None:
+            # Whom a summon or a vote is for is known once the session is open (a team
+            # member's, and anyone's under `serve`, after the hub's welcome): acted on then.
+            self._room_read = not first
+            return
         self._room_changed(room, first)
         if self._pending and not self._in_dialog():
             self._apply_pending()
@@ -871,7 +900,7 @@ class BmcApp(App[None]):
         if summon is not None and summon.id != self._summon_seen:
             self._summon_seen = summon.id
             stale = (now - summon.at).total_seconds() > SUMMON_FRESH
-            if summon.applies_to(me) and not (first and stale):
+            if summon.applies_to(me, self.room_teams) and not (first and stale):
                 self._pending["summon"] = summon
                 where = STEP_TITLES.get(summon.step, summon.step)
                 text = f"The facilitator brings you to {where}."
@@ -902,25 +931,25 @@ class BmcApp(App[None]):
     def _keep_votes(self, room: Room) -> None:
         """Copy the result of every closed vote on this session into the session file.
 
-        This app is the session's only writer, so the copy is made here (never by the
-        dashboard); a session not open when its vote closed gets it the next time it is.
+        The copy is made by the session's only writer (never by the dashboard): this app for
+        a person's own session, the server's hub for a team's. A session not open when its
+        vote closed gets it the next time it is.
         """
-        from .votes import SESSION_KEY, session_copy
+        from .votes import keep_results
 
-        me = self.participant_id
-        if self.editor is None or not self.can_edit or me is None:
+        if self.editor is None or self.handle is None or not self.can_edit:
             return
-        mine = [v for v in room.votes if v.scope == me and v.result is not None]
-        if not mine:
+        session_id = self.handle.path.stem
+        closed = {v.id for v in room.votes if v.scope == session_id and v.result is not None}
+        if self.team is not None:
+            # A team's file has one writer, the server's hub: written from here it would be
+            # "changed by another program" and the team would stop being saved. The hub
+            # copies the result from the room file itself when asked (once per vote).
+            if closed - self._votes_asked:
+                self._votes_asked |= closed
+                self.team.request("keep_votes")
             return
-        extra = self.editor.session.extra
-        kept = extra.get(SESSION_KEY, [])
-        if not isinstance(kept, list):
-            return  # that key holds something else (a hand edit): leave it alone
-        have = {entry.get("id") for entry in kept if isinstance(entry, dict)}
-        new = [session_copy(v) for v in mine if v.id not in have]
-        if new:
-            extra[SESSION_KEY] = [*kept, *new]
+        if keep_results(self.editor.session.extra, room.votes, session_id):
             self.edited()
 
     def pop_screen(self) -> AwaitComplete:

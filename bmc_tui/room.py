@@ -38,7 +38,8 @@ class Summon:
 
     id: str
     step: str
-    # EVERYONE, "person:<session id>" or "team:<team name>" (teams are named by the roster).
+    # EVERYONE, "person:<name>" (the name a person connects with: a team member too, in
+    # the team's session) or "team:<team id>" (as in the teams file: a rename keeps it).
     target: str
     at: datetime
 

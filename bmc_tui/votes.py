@@ -3,7 +3,9 @@
 The facilitator's dashboard opens a vote by writing it into the room file (the candidates
 are copied there when the vote opens, so every screen shows the same list and nobody
 needs to read another person's session). Each participant's own process writes that
-person's dots into a small file of their own, `.serve/votes/<vote>/<session>.toml`; only the
+person's dots into a small file of their own, `.serve/votes/<vote>/<person>.toml` (by the
+name they connect with, not by session: the members of a team share one session, and each
+of them has their own dots); only the
 dashboard reads them all, to show the tally and, at the close, to write the result into the
 room file. One writer per file: no locks, no races.
 
@@ -32,7 +34,7 @@ MAX_DOTS = 20
 MAX_CANDIDATES = 300
 MAX_CANDIDATE_TEXT = 120
 VOTES_DIR = ".serve/votes"
-# Vote and session ids become file names: nothing that could climb out of the folder.
+# Vote ids and people's names become file names: nothing that could climb out of the folder.
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -209,10 +211,10 @@ def ballot_dir(folder: Path, vote_id: str) -> Path:
     return Path(folder) / VOTES_DIR / vote_id
 
 
-def ballot_path(folder: Path, vote_id: str, session_id: str) -> Path:
-    if not SAFE_NAME.fullmatch(session_id):
-        raise ValueError(f"not a session id: {session_id!r}")
-    return ballot_dir(folder, vote_id) / f"{session_id}.toml"
+def ballot_path(folder: Path, vote_id: str, person: str) -> Path:
+    if not SAFE_NAME.fullmatch(person):
+        raise ValueError(f"not a person's name: {person!r}")
+    return ballot_dir(folder, vote_id) / f"{person}.toml"
 
 
 def _read_dots(path: Path, vote_id: str) -> object:
@@ -225,17 +227,17 @@ def _read_dots(path: Path, vote_id: str) -> object:
     return doc.get("dots", {})
 
 
-def read_ballot(folder: Path, vote: Vote, session_id: str) -> dict[str, int]:
+def read_ballot(folder: Path, vote: Vote, person: str) -> dict[str, int]:
     """One person's dots (cleaned); none if they have not voted or the file is bad."""
     try:
-        path = ballot_path(folder, vote.id, session_id)
+        path = ballot_path(folder, vote.id, person)
     except ValueError:
         return {}
     return clean_ballot(vote, _read_dots(path, vote.id))
 
 
 def read_ballots(folder: Path, vote: Vote) -> dict[str, dict[str, int]]:
-    """Every ballot of the vote by session id, each cleaned (the dashboard's view)."""
+    """Every ballot of the vote by person, each cleaned (the dashboard's view)."""
     try:
         entries = list(os.scandir(ballot_dir(folder, vote.id)))
     except (OSError, ValueError):
@@ -250,13 +252,13 @@ def read_ballots(folder: Path, vote: Vote) -> dict[str, dict[str, int]]:
     return ballots
 
 
-def write_ballot(folder: Path, vote: Vote, session_id: str, ballot: Mapping[str, int]) -> None:
+def write_ballot(folder: Path, vote: Vote, person: str, ballot: Mapping[str, int]) -> None:
     """Replace this person's ballot file atomically (their own process is its only writer)."""
     import tomli_w
 
-    path = ballot_path(folder, vote.id, session_id)
+    path = ballot_path(folder, vote.id, person)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    doc = {"vote": vote.id, "session": session_id, "dots": clean_ballot(vote, ballot)}
+    doc = {"vote": vote.id, "person": person, "dots": clean_ballot(vote, ballot)}
     fd, tmp = tempfile.mkstemp(prefix=".ballot.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -272,8 +274,24 @@ def write_ballot(folder: Path, vote: Vote, session_id: str, ballot: Mapping[str,
 
 # A vote on one session's block is also kept in that session's file, under this top-level
 # key (a key the session format does not define, so every bmc-tui keeps it as it is).
-# Only that participant's own process writes it, when it sees the result: one writer.
+# Only the session's one writer adds it, when it sees the result: the participant's own
+# process for a person's session, the server's team hub for a team's (see `keep_results`).
 SESSION_KEY = "room_votes"
+
+
+def keep_results(extra: dict[str, object], votes: Iterable[Vote], session_id: str) -> bool:
+    """Add the result of every closed vote on `session_id` not kept yet to a session's
+    `extra` (its top-level keys the format does not define); True if anything was added.
+    A hand-edited key holding something else is left alone."""
+    mine = [v for v in votes if v.scope == session_id and v.result is not None]
+    kept = extra.get(SESSION_KEY, [])
+    if not mine or not isinstance(kept, list):
+        return False
+    have = {entry.get("id") for entry in kept if isinstance(entry, dict)}
+    new = [session_copy(v) for v in mine if v.id not in have]
+    if new:
+        extra[SESSION_KEY] = [*kept, *new]
+    return bool(new)
 
 
 @dataclass(frozen=True)

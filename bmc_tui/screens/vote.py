@@ -47,11 +47,11 @@ class VoteScreen(Screen[None]):
         Binding("escape", "close", "Back to my work"),
     ]
 
-    def __init__(self, folder: Path, vote_id: str, session_id: str) -> None:
+    def __init__(self, folder: Path, vote_id: str, person: str) -> None:
         super().__init__()
         self.folder = folder
         self.vote_id = vote_id
-        self.session_id = session_id
+        self.person = person  # the ballot is this person's (a team shares a session, not dots)
         self.ballot: dict[str, int] = {}
         self._shown: tuple[object, ...] | None = None
 
@@ -80,7 +80,7 @@ class VoteScreen(Screen[None]):
         vote = self.vote
         if vote is not None:
             # A reconnect finds the dots it placed before, as the ballot file kept them.
-            self.ballot = read_ballot(self.folder, vote, self.session_id)
+            self.ballot = read_ballot(self.folder, vote, self.person)
         self.redraw()
         self.watch(self.app, "room", self.redraw, init=False)
         # The closing time passes without the room file changing: look every second.
@@ -158,7 +158,7 @@ class VoteScreen(Screen[None]):
                 self.notify("No dots left: take one back first (−).", timeout=3)
             return
         try:
-            write_ballot(self.folder, vote, self.session_id, ballot)
+            write_ballot(self.folder, vote, self.person, ballot)
         except (OSError, ValueError) as error:
             # ValueError: a session whose file name is no room name (opened outside `serve`).
             self.notify(f"Your dot was not recorded: {error}", severity="error", timeout=8)

@@ -24,8 +24,10 @@ from typing import Any, Final
 
 from ..codec import dump_toml
 from ..collab import Applied, Refused, TeamState
+from ..room import read_room
 from ..store import ConflictError, Handle, Store, StoreError
 from ..text import one_line
+from ..votes import keep_results
 from .protocol import (
     MAX_CLIENT_MESSAGE,
     Hello,
@@ -122,7 +124,26 @@ class Hub:
             raise StoreError(f"The team's session cannot be written: {handle.read_only}")
         team = Team(team_id, handle, TeamState(handle.session))
         self.teams[team_id] = team
+        # A vote on the team that closed while nobody of it was connected.
+        self.keep_votes(team)
         return team
+
+    def keep_votes(self, team: Team) -> None:
+        """Copy the results of the closed votes on the team's session from the room file
+        (the dashboard's record) into the session, to be saved with it: the hub writes the
+        team's file, never a member's process. Each vote once; nothing when nothing is new."""
+        if team.problem is not None:
+            return
+        votes = read_room(self.store.root).votes
+        if keep_results(team.state.session.extra, votes, team.handle.path.stem):
+            log.info("team %s: vote results kept in its session", team.team_id)
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # opened outside the server's loop (a tool, a test)
+                team.dirty = True
+                self._save_sync(team)
+            else:
+                self._changed(team)
 
     def admit(self, team_id: str | None, person: str, *, facilitator: bool = False) -> str:
         """A secret for one launch of `person`'s process: in a team (open_team first), or
@@ -287,6 +308,11 @@ class Hub:
             # A second hello changes nothing: a connection is one launch.
 
     def _request(self, client: _Client, request: Request) -> None:
+        if request.kind == "keep_votes":
+            team = self.teams.get(client.team) if client.team is not None else None
+            if team is not None:
+                self.keep_votes(team)
+            return
         if request.kind in ("create", "rename", "assign") and not client.grant.facilitator:
             self._send(client, {"type": "said", "text": "Only the facilitator can do that."})
             return

@@ -9,6 +9,8 @@ A member's process says, in this order:
   call (see ``bmc_tui.collab``). ``n`` numbers the sender's own operations; ``base`` is the
   last team change it had seen.
 * ``{"type": "presence", "step": STEP, "editing": [KIND, ITEM_ID, FIELD] | null}``.
+* ``{"type": "keep_votes"}``: copy the results of the closed votes on the team's session
+  from the room file into it (the hub reads the room file; nothing comes from the member).
 
 The hub answers:
 
@@ -87,15 +89,21 @@ class Request:
     team: str | None = None
     name: str | None = None
     person: str | None = None
+    start: str | None = None  # create: an example's name or "copy:PERSON"; None: empty
 
 
 REQUESTS: Final = {
     "join": ("team",),
     "leave": (),
-    "create": ("name",),
+    "create": ("name", "start"),  # start null or missing: an empty canvas
     "rename": ("team", "name"),
     "assign": ("person", "team"),  # team null: out of any team
+    # A member saw a vote on the team's session closed: the hub copies its result from the
+    # room file into the session (it is the file's one writer; the member sends no data).
+    "keep_votes": (),
 }
+# The fields that may be null (or missing).
+OPTIONAL: Final = frozenset({("assign", "team"), ("create", "start")})
 MAX_FIELD: Final = 200
 
 ClientMessage = Hello | OpMessage | Presence | Request
@@ -139,7 +147,7 @@ def parse_client(line: bytes) -> ClientMessage:
         fields: dict[str, str | None] = {}
         for name in REQUESTS[kind]:
             value = message.get(name)
-            optional = kind == "assign" and name == "team"
+            optional = (kind, name) in OPTIONAL
             if value is None and optional:
                 fields[name] = None
                 continue

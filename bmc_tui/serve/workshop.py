@@ -312,7 +312,10 @@ class Workshop:
                 teams.assign(grant.person, None)
                 moved.append(grant.person)
             elif request.kind == "create":
-                teams.create(request.name or "")
+                start = request.start or None
+                if start is not None and not self._can_start_from(start):
+                    return "A team's canvas starts empty, from an example or from a session."
+                teams.create(request.name or "", start)
             elif request.kind == "rename":
                 team = teams.find(request.team or "")
                 if team is None:
@@ -336,6 +339,17 @@ class Workshop:
             self._move(person)
         log.info("teams: %s by %s", request.kind, grant.person or "the facilitator")
         return None
+
+    def _can_start_from(self, start: str) -> bool:
+        """A shipped example's name, or "copy:NAME" of a session in the workshop folder."""
+        from ..examples import EXAMPLES
+
+        if not start.startswith("copy:"):
+            return start in EXAMPLES
+        try:
+            return self.store.path_for(start.removeprefix("copy:")).exists()
+        except StoreError:
+            return False
 
     def _teams_changed(self) -> None:
         try:

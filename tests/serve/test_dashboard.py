@@ -179,6 +179,32 @@ async def test_keys_typed_in_a_dialog_stay_in_the_dialog(sessions_dir: Path) -> 
         assert isinstance(app.screen, SessionScreen)
 
 
+async def test_a_double_enter_in_the_summon_dialog_summons_once_and_stays_in_the_room(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.serve.dashboard.screens.summon import SummonScreen
+
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await until(lambda: isinstance(app.screen, SummonScreen), 3, "the dialog")
+        # Enter twice, fast: both reach the dialog's step list before it has closed.
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        summon = read_room(sessions_dir).summon
+        assert summon is not None and summon.step == "canvas"
+        # Closed once: the room is still there (a second close would have taken it away).
+        assert isinstance(app.screen, RoomScreen)
+        assert len(app.screen_stack) == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+
 async def test_the_announcement_dialog_opens_empty(sessions_dir: Path) -> None:
     _room(sessions_dir)
     app = DashboardApp(sessions_dir)

@@ -193,3 +193,42 @@ async def test_a_vote_with_a_closing_time_closes_itself_even_after_a_restart(
     closed = read_room(sessions_dir).votes[-1]
     assert dict(closed.result or ()) == {"ana/vp-1": 1, "ana/vp-2": 1}
     assert closed.closed_at == past
+
+
+async def test_summon_offers_every_team_and_each_person_in_it(sessions_dir: Path) -> None:
+    from textual.widgets import Select
+
+    from bmc_tui.serve.teams import Teams
+
+    store = Store(sessions_dir)
+    store.close(store.create("Team Red", "team-red"))
+    store.close(store.create("Cy", "cy"))
+    teams = Teams(people=["ana", "bo", "cy"])
+    red = teams.create("Red")
+    teams.assign("ana", red)
+    teams.assign("bo", red)
+    teams.create("Blue")  # no member, no canvas yet: still offered
+    teams.save(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await until(lambda: isinstance(app.screen, SummonScreen), 3, "the dialog")
+        offered = [(str(p), v) for p, v in app.screen.query_one(Select)._options]
+        assert offered == [
+            ("Everyone", EVERYONE),
+            ("Team Red", "team:team-red"),
+            ("Team Blue", "team:team-blue"),
+            ("Cy", "person:cy"),
+            ("ana", "person:ana"),
+            ("bo", "person:bo"),
+        ]
+        # Tab to "Who", the first team, back to the steps, Enter on the canvas.
+        await pilot.press("tab", "enter", "down", "enter", "shift+tab", "enter")
+        summon = read_room(sessions_dir).summon
+        assert summon is not None and (summon.step, summon.target) == ("canvas", "team:team-red")
+        await until(
+            lambda: any("Summoned Team Red" in n.message for n in app._notifications),
+            3,
+            "the notice",
+        )

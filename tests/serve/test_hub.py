@@ -197,3 +197,45 @@ async def test_a_team_file_changed_by_another_program_is_not_overwritten(hub: Hu
     await until(lambda: any("another program" in n for c in changes for n in c.notices), 5)
     assert hub.teams["red"].state.seq == seq
     ana.close()
+
+
+async def test_a_vote_closed_while_the_team_was_away_is_kept_when_its_canvas_opens(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from bmc_tui.room import Room, write_room
+    from bmc_tui.votes import Candidate, new_vote
+
+    store = Store(tmp_path / "workshop")
+    store.close(store.create("Green", "green"))
+    now = datetime.now(UTC).replace(microsecond=0)
+    vote = new_vote(
+        "v1",
+        "value_propositions",
+        (Candidate("green/vp-1", "Fast fixes", "green", "Green"),),
+        scope="green",
+        scope_title="Green",
+        dots=3,
+        one_per_item=False,
+        opened_at=now,
+        closes_at=None,
+    )
+    from dataclasses import replace
+
+    closed = replace(vote, closed_at=now, result=(("green/vp-1", 3),), voters=1)
+    other = replace(closed, id="v2", scope="someone-else")
+    write_room(store.root, Room(votes=(closed, other)))
+    with tempfile.TemporaryDirectory(prefix="hub-") as folder:
+        hub = Hub(store, Path(folder) / "hub.sock")
+        await hub.start()
+        hub.open_team("green", store.path_for("green"))
+        await until(lambda: "room_votes" in saved(hub, "green"), 3)
+        ana, _ = await member(hub, "green", "ana")
+        assert ana.replica is not None
+        ana.replica.editor.set_answer("q1", "still saved")
+        await until(lambda: "still saved" in saved(hub, "green"), 3)
+        ana.close()
+        await hub.close()
+    kept = parse_toml(saved(hub, "green").encode()).extra["room_votes"]
+    assert [v["id"] for v in kept] == ["v1"]

@@ -299,3 +299,128 @@ def test_a_teams_canvas_starts_empty_from_an_example_or_as_a_copy(tmp_path: Path
     assert (folder / "ana.toml").read_bytes() == before  # the member's own file untouched
     # Made once: a second look keeps what the team has done since.
     assert workshop._team_file(teams.find("Copy")) == copy  # type: ignore[arg-type]
+
+
+async def test_the_dashboard_creates_a_team_whose_canvas_is_a_copy_or_an_example(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from textual.widgets import Select
+
+    from bmc_tui.serve.config import ServeConfig
+    from bmc_tui.serve.dashboard.app import DashboardApp
+    from bmc_tui.serve.dashboard.screens.room import RoomScreen
+    from bmc_tui.serve.dashboard.screens.teams import NewTeamScreen
+    from bmc_tui.serve.workshop import Workshop
+    from bmc_tui.store import Store
+
+    folder = tmp_path / "workshop"
+    store = Store(folder)
+    handle = store.create("Ana", "ana")
+    handle.session.strategy.vision = "Ana's own vision"
+    store.save(handle)
+    store.close(handle)
+    before = (folder / "ana.toml").read_bytes()
+    # The server's real request handling behind its real hub; the dashboard's real link.
+    workshop = Workshop(ServeConfig(sessions_dir=folder))
+    await workshop.hub.start()
+    try:
+        secret = workshop.hub.admit(None, "facilitator", facilitator=True)
+        app = DashboardApp(folder, hub=workshop.hub.socket_path, secret=secret)
+        async with app.run_test(size=(110, 30)) as pilot:
+            await until(lambda: app.teams_link is not None, 10, "the hub")
+            await pilot.press("n")
+            await until(lambda: isinstance(app.screen, NewTeamScreen), 3, "the dialog")
+            offered = [v for _, v in app.screen.query_one(Select)._options]
+            assert offered == ["@empty", "platform", "subscription", "copy:ana"]
+            # Tab to "starts", the last choice (a copy of Ana's), back to the name, Enter.
+            await pilot.press(*"Green", "tab", "enter", "end", "enter", "shift+tab", "enter")
+            await until(lambda: workshop.teams.find("Green") is not None, 5, "Green made")
+            assert isinstance(app.screen, RoomScreen)
+            await pilot.press("n")
+            await until(lambda: isinstance(app.screen, NewTeamScreen), 3, "the dialog")
+            await pilot.press(*"Blue", "tab", "enter", "down", "enter", "shift+tab", "enter")
+            await until(lambda: workshop.teams.find("Blue") is not None, 5, "Blue made")
+            await pilot.press("n")
+            await until(lambda: isinstance(app.screen, NewTeamScreen), 3, "the dialog")
+            await pilot.press(*"Plain", "enter")
+            await until(lambda: workshop.teams.find("Plain") is not None, 5, "Plain made")
+        green, blue = workshop.teams.find("Green"), workshop.teams.find("Blue")
+        plain = workshop.teams.find("Plain")
+        assert green is not None and blue is not None and plain is not None
+        assert (green.start, blue.start, plain.start) == ("copy:ana", "platform", None)
+        # A start that is neither an example nor a session is refused, with the reason.
+        from bmc_tui.serve.hub import Grant
+        from bmc_tui.serve.protocol import Request
+
+        boss = Grant(None, "facilitator", facilitator=True)
+        said = workshop._team_request(boss, Request("create", name="Odd", start="copy:../x"))
+        assert said is not None and "starts empty" in said
+        assert workshop.teams.find("Odd") is None
+        # The canvases are made from those starts; Ana's own file is only read.
+        copied = parse_toml(workshop._team_file(green).read_bytes())
+        assert copied.strategy.vision == "Ana's own vision" and copied.title == "Team Green"
+        assert parse_toml(workshop._team_file(blue).read_bytes()).canvas.customer_segments
+        assert parse_toml(workshop._team_file(plain).read_bytes()).canvas.customer_segments == []
+        assert (folder / "ana.toml").read_bytes() == before
+    finally:
+        await workshop.hub.close()
+        shutil.rmtree(workshop._home, ignore_errors=True)
+
+
+@pytest.mark.timeout(120)
+async def test_over_ssh_a_team_is_summoned_and_each_member_votes_with_their_own_dots(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bmc_tui.room import Room, Summon, read_room, write_room
+    from bmc_tui.votes import Candidate, new_vote, read_ballots
+
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana", "bo"]\n')
+    server = serve("--open", "--roster", str(roster))
+    folder = server.sessions_dir
+    async with (
+        await connect(server.port, "ana") as ana_conn,
+        await connect(server.port, "bo") as bo_conn,
+        await connect(server.port, "cy") as cy_conn,
+    ):
+        ana, bo = await _two_members_on_the_canvas(server, ana_conn, bo_conn)
+        cy = await terminal(cy_conn, 120, 36)
+        await cy.wait_for("Opening question", timeout=30)
+        now = datetime.now(UTC).replace(microsecond=0)
+        # The dashboard's summon of the team (by its id): both members, not Cy.
+        write_room(folder, Room(summon=Summon("s1", "plan", "team:team-red", now)))
+        for term in (ana, bo):
+            await term.wait_for("brings you to Plan", timeout=15)  # type: ignore[attr-defined]
+        # One member by name, though she works in the team's session.
+        write_room(folder, Room(summon=Summon("s2", "fitness", "person:ana", now)))
+        await ana.wait_for("brings you to Fitness", timeout=15)  # type: ignore[attr-defined]
+        assert "brings you to Plan" not in cy.text
+        assert "brings you to Fitness" not in bo.text  # type: ignore[attr-defined]
+        vote = new_vote(
+            "v1",
+            "value_propositions",
+            (
+                Candidate("team-red/vp-1", "Fast fixes", "team-red", "Team Red"),
+                Candidate("team-red/vp-2", "Loan bikes", "team-red", "Team Red"),
+            ),
+            scope="team-red",
+            scope_title="Team Red",
+            dots=3,
+            one_per_item=False,
+            opened_at=now,
+            closes_at=None,
+        )
+        write_room(folder, replace(read_room(folder), votes=(vote,)))
+        for term in (ana, bo):
+            await term.wait_for("Your dots left: 3 of 3", timeout=15)  # type: ignore[attr-defined]
+        ana.write(b"  ")  # type: ignore[attr-defined]
+        await ana.wait_for("Your dots left: 1 of 3", timeout=15)  # type: ignore[attr-defined]
+        bo.write(b"\x1b[B ")  # type: ignore[attr-defined]
+        await bo.wait_for("Your dots left: 2 of 3", timeout=15)  # type: ignore[attr-defined]
+        ballots = read_ballots(folder, vote)
+        assert ballots == {"ana": {"team-red/vp-1": 2}, "bo": {"team-red/vp-2": 1}}

@@ -15,13 +15,14 @@ from textual.widgets import DataTable, Header, Static
 
 from ....archive import ARCHIVE_DIR, archive_session
 from ....progress import WORK_STEPS
-from ....room import EVERYONE, PERSON
+from ....room import EVERYONE, PERSON, TEAM
 from ....screens.confirm import ConfirmScreen
 from ....store import StoreError
 from ....text import one_line
 from ....votes import Vote
 from ....widgets.footer import KeysFooter
 from ...roster import Roster, Row
+from ...teams import read_teams
 from ..format import BAR_CELLS, ago, bar, remaining, step_title
 from .announce import AnnounceScreen
 from .archive import ArchiveScreen
@@ -188,14 +189,23 @@ class RoomScreen(Screen[None]):
         return next((r for r in self.roster.rows() if r.session_id == selected), None)
 
     def action_new_team(self) -> None:
-        from .teams import TeamNameScreen
+        from ....examples import list_examples
+        from .teams import NewTeamScreen
 
-        def done(name: str | None) -> None:
+        def done(answer: tuple[str, str | None] | None) -> None:
             link = self.dashboard.teams_link
-            if name and link is not None:
-                link.request("create", name=name)
+            if answer is not None and link is not None:
+                name, start = answer
+                link.request("create", name=name, start=start)
 
-        self.app.push_screen(TeamNameScreen("Name of the new team:"), done)
+        # From a shipped example, or a copy of someone's own session (theirs stays as it is).
+        starts = [(f"example: {one_line(s.title, 40)}", name) for name, s in list_examples()]
+        starts += [
+            (f"a copy of {row.title}", f"copy:{row.session_id}")
+            for row in self.roster.rows()
+            if not (row.is_team or row.expected or row.problem)
+        ]
+        self.app.push_screen(NewTeamScreen(starts), done)
 
     def action_rename_team(self) -> None:
         from .teams import TeamNameScreen
@@ -328,15 +338,37 @@ class RoomScreen(Screen[None]):
     def _people(self) -> list[tuple[str, str]]:
         return [(row.title, row.session_id) for row in self.roster.rows() if not row.problem]
 
+    def _summon_targets(self) -> list[tuple[str, str]]:
+        """Whom a summon may bring: every team (by id: a rename keeps it), then every
+        person by the name they connect with, team members among them (a team's members
+        share its session, so a person is never named by a session)."""
+        teams = read_teams(self.roster.sessions_dir).teams
+        targets = [(one_line(f"Team {t.name}", 40), f"{TEAM}{t.team_id}") for t in teams]
+        people: dict[str, str] = {}
+        in_teams = {m for t in teams for m in t.members}
+        for row in self.roster.rows():
+            if row.problem:
+                continue
+            if row.is_team:
+                for member in row.members:
+                    people.setdefault(member, member)
+            elif row.session_id not in in_teams:
+                people.setdefault(row.session_id, row.title)
+        for member in sorted(in_teams):
+            people.setdefault(member, member)
+        return targets + [(title, f"{PERSON}{name}") for name, title in people.items()]
+
     def action_summon(self) -> None:
+        targets = self._summon_targets()
+        labels = dict((target, label) for label, target in targets)
+
         def done(result: tuple[str, str] | None) -> None:
             if result is not None:
                 self.dashboard.summon(*result)
                 who, step = result
-                whom = "everyone" if who == EVERYONE else who.split(":", 1)[1]
+                whom = "everyone" if who == EVERYONE else labels.get(who, who.split(":", 1)[1])
                 self.notify(f"Summoned {whom} to {step_title(step)}.", timeout=4)
 
-        targets = [(title, f"{PERSON}{session_id}") for title, session_id in self._people()]
         self.app.push_screen(SummonScreen(targets), done)
 
     def action_spotlight(self) -> None:

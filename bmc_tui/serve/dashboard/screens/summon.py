@@ -8,17 +8,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ....model import STEP_TITLES, STEPS
 from ....room import EVERYONE
 from ....widgets.footer import KeysFooter
+from .dialog import Dialog
 
 
-class SummonScreen(ModalScreen[tuple[str, str] | None]):
+class SummonScreen(Dialog[tuple[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "summon"
 
     def __init__(self, targets: list[tuple[str, str]], current: str | None = None) -> None:
         """`targets`: (label, target) pairs besides everyone, e.g. ("Ana", "person:ana")."""
@@ -50,7 +51,7 @@ class SummonScreen(ModalScreen[tuple[str, str] | None]):
         event.stop()
         who = self.query_one(Select).value
         if event.option.id is not None:
-            self.dismiss((who if isinstance(who, str) else EVERYONE, event.option.id))
+            self.finish((who if isinstance(who, str) else EVERYONE, event.option.id))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

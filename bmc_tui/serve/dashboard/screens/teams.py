@@ -1,25 +1,28 @@
-"""The facilitator's questions about teams: a team's name, and which team someone is in."""
+"""The facilitator's questions about teams: a new team (its name, and what its canvas starts
+from), a team's new name, and which team someone is in."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ....text import one_line
 from ....widgets.footer import KeysFooter
 from ...teams import MAX_NAME
+from .dialog import Dialog
 
 NO_TEAM = "@none"
+EMPTY_START = "@empty"
 
 
-class TeamNameScreen(ModalScreen[str | None]):
+class TeamNameScreen(Dialog[str | None]):
     """A team's name (new, or renamed); None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "team name"
 
     def __init__(self, heading: str, current: str = "") -> None:
         super().__init__()
@@ -35,16 +38,54 @@ class TeamNameScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         name = one_line(event.value, MAX_NAME).strip()
-        self.dismiss(name or None)
+        self.finish(name or None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
 
 
-class PickTeamScreen(ModalScreen[str | None]):
+class NewTeamScreen(Dialog[tuple[str, str | None] | None]):
+    """A new team: its name, and its canvas's start (None: empty; an example's name;
+    "copy:PERSON", a copy of that session, whose own file is left as it is)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "new team"
+
+    def __init__(self, starts: list[tuple[str, str]]) -> None:
+        """`starts`: (label, start) pairs besides an empty canvas."""
+        super().__init__()
+        self.starts = starts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Name of the new team, then Enter (Tab: its canvas)")
+            yield Input("", max_length=MAX_NAME, id="team-name")
+            yield Label("Its canvas starts")
+            yield Select(
+                [("empty", EMPTY_START), *self.starts],
+                value=EMPTY_START,
+                allow_blank=False,
+                id="team-start",
+            )
+        yield KeysFooter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = one_line(event.value, MAX_NAME).strip()
+        if not name:
+            return  # a team needs a name: Esc cancels
+        start = self.query_one(Select).value
+        self.finish((name, start if isinstance(start, str) and start != EMPTY_START else None))
+
+    def action_cancel(self) -> None:
+        self.finish(None)
+
+
+class PickTeamScreen(Dialog[str | None]):
     """Which team a person goes to: a team's id, NO_TEAM, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "move to a team"
 
     def __init__(self, person: str, teams: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -61,7 +102,7 @@ class PickTeamScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.finish(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

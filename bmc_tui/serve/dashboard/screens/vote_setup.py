@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select
 
 from ....model import BLOCK_TITLES, BLOCKS
 from ....votes import DEFAULT_DOTS, MAX_DOTS, Vote, VoteError
 from ....widgets.footer import KeysFooter
+from .dialog import Dialog
 
 if TYPE_CHECKING:
     from ..app import DashboardApp
@@ -22,8 +22,9 @@ ROOM = "*room*"
 MAX_MINUTES = 240
 
 
-class VoteSetupScreen(ModalScreen[Vote | None]):
+class VoteSetupScreen(Dialog[Vote | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "dot vote"
 
     def __init__(self, sessions: list[tuple[str, str]], selected: str | None = None) -> None:
         """`sessions`: (label, session id) pairs to offer as the vote's scope."""
@@ -94,7 +95,7 @@ class VoteSetupScreen(ModalScreen[Vote | None]):
         except VoteError as error:
             self._error(str(error))
             return
-        self.dismiss(vote)
+        self.finish(vote)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
