@@ -55,6 +55,15 @@ class QuietLinuxDriver(LinuxDriver):
             with contextlib.suppress(OSError):
                 os.close(fd)
 
+    def _sigcont_application(self, *args: Any) -> None:
+        # Continued after a stop Textual did not make itself (SIGSTOP from outside, a
+        # debugger, an administrator pausing a participant): the terminal was never left and
+        # the input thread still runs. Textual would start application mode again, with a
+        # second input thread racing the first for the same keys (losing or reordering them).
+        if self._key_thread is not None and self._key_thread.is_alive():
+            return
+        super()._sigcont_application(*args)
+
     def _drain_wake(self) -> None:
         with contextlib.suppress(BlockingIOError, OSError):
             while os.read(self._wake_read, 512):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -19,6 +20,7 @@ from ..model import KIND_TITLES, LINK_SCHEMA, Item
 from ..text import one_line
 
 if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
     from textual.timer import Timer
 
     from ..app import BmcApp
@@ -194,8 +196,39 @@ class ItemList(OptionList):
         # OptionList drops the rendering of *every* option on each replacement, so on a
         # long list a replacement costs a re-render of the whole list: only replace a prompt
         # that really changed (findings change rarely while typing; texts change per key).
-        if self.get_option(item_id).prompt != prompt:
+        option = self.get_option(item_id)
+        if option.prompt == prompt:
+            return
+        if not self._replace_in_place(option, prompt):
             self.replace_option_prompt(item_id, prompt)
+
+    def _replace_in_place(self, option: Option, prompt: Text) -> bool:
+        """Show a new prompt by repainting only that option's lines (False: not possible).
+
+        A teammate typing changes one item's label several times a second on every other
+        member's screen; Textual's replacement re-renders every visible line of the list
+        each time (most of a member's CPU per teammate's key in a profile). When the label
+        keeps its height, only its own rendering is dropped and only its lines repainted.
+        Written against Textual 8.2.8's OptionList (pinned), like the rest of this widget.
+        """
+        index = self.get_option_index(option.id or "")
+        line = self._index_to_line.get(index)
+        height = self._heights.get(index)
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if line is None or height is None or width <= 0:
+            return False
+        option._set_prompt(prompt)
+        padding = self.get_component_styles("option-list--option").padding
+        new_height = self._get_visual(option).get_height(
+            cast("RulesMap", self.styles), width - padding.width
+        )
+        if new_height + option._divider != height:
+            self._clear_caches()  # lines move: Textual's full re-layout of the list
+            return True
+        self._option_render_cache.clear()  # cheap next to repainting every line
+        # Regions are relative to the content (Textual adds the border and padding).
+        self.refresh(Region(0, line - self.scroll_offset.y, self.size.width, height))
+        return True
 
     def refresh_item(self, item_id: str) -> None:
         """Re-render one item after its text changed (cheap: no rebuild while typing)."""

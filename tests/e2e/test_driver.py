@@ -148,3 +148,42 @@ def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
     assert term.exit_status is not None and os.waitstatus_to_exitcode(term.exit_status) == 0
     session = parse_toml(handle.path.read_bytes())
     assert [s.text for s in session.canvas.customer_segments] == ["Night shifts", "Bakers"]
+
+
+def test_stopped_and_continued_from_outside_it_keeps_one_input_thread(tmp_path: Path) -> None:
+    """SIGSTOP/SIGCONT not made by the app (an administrator, a debugger): the keys typed
+    meanwhile arrive once and in order, read by the one input thread there was before."""
+    store = Store(tmp_path / "sessions")
+    template = load_example("platform")
+    template.canvas.customer_segments = []
+    template.step = "canvas"
+    handle = store.create("Paused", template=template)
+    handle.session.step = "canvas"
+    store.save(handle)
+    store.close(handle)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"},
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    argv = [bmc_tui_binary(), "open", str(handle.path), "--participant"]
+    with app_on_pty(argv, env) as term:
+        term.wait_for(b"Customer Segments")
+        term.send(b"a")
+        term.wait_until(term.still, "the form to open")
+        threads = set(term.thread_slices())
+        os.kill(term.pid, signal.SIGSTOP)
+        term.send(b"Dock workers")
+        os.kill(term.pid, signal.SIGCONT)
+        mark = len(term.output)
+        term.wait_for(b"Dock workers", mark)
+        # Saved (in a short-lived worker thread, gone once the file holds the text).
+        term.wait_until(lambda: b"Dock workers" in handle.path.read_bytes(), "the save")
+        term.wait_until(term.still, "the typing to settle")
+        # Textual's own answer to SIGCONT starts application mode again: a second thread.
+        assert set(term.thread_slices()) == threads
+        term.send(b"\x11")
+        term.wait_until(term.exited, "the app to exit", timeout=10.0)
+    session = parse_toml(handle.path.read_bytes())
+    assert [s.text for s in session.canvas.customer_segments] == ["Dock workers"]
