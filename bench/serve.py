@@ -181,6 +181,7 @@ def make_sessions(sessions: Path, names: list[str], step: str = "canvas") -> Non
         handle = store.create(name, name, template=template)
         handle.session.step = step
         store.save(handle)
+        store.close(handle)  # the server's apps open them: this process must not hold a lock
 
 
 def descendants(pid: int) -> list[int]:
