@@ -35,6 +35,9 @@ MiB = 1024 * 1024
 TEAMS = 5
 PER_TEAM = 4
 SCREEN = b"Customer Segments"
+# Wide enough that an item's text (up to ~46 characters in a full run) stays on one line of
+# the list: a teammate's update is recognised by its last characters arriving in one piece.
+COLUMNS = 200
 TIMEOUT = 15.0
 LETTERS = "abcdefghijklmnoprstuvwy"
 
@@ -83,7 +86,7 @@ async def connect(port: int, name: str) -> tuple[Any, Screen]:
         connect_timeout=30,
     )
     _, session = await conn.create_session(
-        Screen, term_type="xterm-256color", term_size=(120, 36), encoding=None
+        Screen, term_type="xterm-256color", term_size=(COLUMNS, 36), encoding=None
     )
     assert isinstance(session, Screen)
     await asyncio.wait_for(session.seen(SCREEN, 0), 60)
