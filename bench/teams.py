@@ -19,17 +19,14 @@ import asyncio
 import json
 import os
 import random
-import re
-import selectors
 import subprocess
 import time
-from pathlib import Path
 from typing import Any
 
 import asyncssh
 
-from .common import Row, bmc_tui_binary, clean_env, median, p95, ratio_row, temp_dir, uss_bytes
-from .serve import _tree_cpu, make_sessions, participant_pids
+from .common import Row, median, p95, ratio_row, temp_dir, uss_bytes
+from .serve import _tree_cpu, make_sessions, participant_pids, start_server
 
 MiB = 1024 * 1024
 TEAMS = 5
@@ -143,27 +140,6 @@ def names(team: int) -> list[str]:
     return [f"t{team}m{m}" for m in range(PER_TEAM)]
 
 
-def start_server(sessions: Path, roster: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    command = [bmc_tui_binary(), "serve", "--open", "--host", "127.0.0.1", "--port", "0"]
-    command += ["--sessions-dir", str(sessions), "--roster", str(roster)]
-    with log.open("wb") as err:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=clean_env())
-    assert proc.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    banner = b""
-    deadline = time.monotonic() + 30
-    while b"Ctrl+C" not in banner:
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError(f"serve did not start: {banner!r} {log.read_text()}")
-        if selector.select(timeout=0.2):
-            banner += os.read(proc.stdout.fileno(), 4096)
-    match = re.search(rb"127\.0\.0\.1:(\d+)", banner)
-    assert match, banner
-    return proc, int(match.group(1))
-
-
 async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     # 1. Alone.
@@ -223,7 +199,7 @@ def run(quick: bool = False) -> list[Row]:
                 for t in range(TEAMS)
             )
         )
-        proc, port = start_server(sessions, roster, folder / "serve.log")
+        proc, port = start_server(sessions, folder / "serve.log", ("--roster", str(roster)))
         try:
             out = asyncio.run(_bench(port, proc.pid, keys))
         finally:
