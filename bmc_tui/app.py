@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -52,6 +53,17 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 0.7
 SAVE_PROMISE = 1.0
+# A participant's app builds the step screens it has not shown yet once its user has paused
+# this long, one per BUILD_AHEAD_GAP: a summon then switches to a built screen, a fifth of
+# the cost of composing one, for thirty people at once (docs/performance.md).
+BUILD_AHEAD_IDLE = 2.0
+BUILD_AHEAD_GAP = 0.3
+# A full garbage collection walks every object of the app: with its step screens kept,
+# 80-100 ms. Python starts one at a moment of its choosing, often mid-keystroke or in the
+# middle of a summon; an app alone in its process asks for it in a pause instead (once
+# Python would have considered one, FULL_GC_DUE), and Python's own is put off tenfold.
+FULL_GC_DUE = 10
+FULL_GC_THRESHOLD = 100
 # After a failed save (a full disk, a folder gone read-only) the app tries again on its
 # own, waiting longer each time up to RETRY_MAX, so space freed while nobody types is used.
 RETRY_FIRST = 0.5
@@ -95,13 +107,28 @@ class AppConfig:
     places_file: Path | None = None
     team_socket: Path | None = None  # a team session: the server's team hub
     team_secret: str | None = None  # this launch's secret for it
+    # Seconds without a key before the step screens not built yet are built, one at a time
+    # (None: only when visited). See screens/keeper.py.
+    build_ahead: float | None = BUILD_AHEAD_IDLE
+    # The only app in its process (`bmc-tui`, a participant under `serve`): it may tune
+    # the interpreter's garbage collector for itself (see `_build_ahead`).
+    own_process: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
 
 class BmcApp(App[None]):
     """bmc-tui: from a blank page to an aligned business model, strategy and plan."""
 
-    CSS_PATH = "app.tcss"
+    # Every step's styles from the start (each file scoped to its screen): a stylesheet
+    # read later restyles every node of the app, and the screen on the terminal is redrawn
+    # (as each step is built ahead, in a pause; see screens/keeper.py).
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "app.tcss",
+        *(
+            f"screens/{step}.tcss"
+            for step in ("social", "practices", "strategy", "plan", "fitness", "summary")
+        ),
+    ]
     TITLE = "bmc-tui"
     ENABLE_COMMAND_PALETTE = True
 
@@ -172,7 +199,12 @@ class BmcApp(App[None]):
         self._team_change: Change | None = None
         self._team_timer: Timer | None = None
         self._team_editing: tuple[str, str, str] | None = None
+        self._last_input = 0.0
+        self._ahead_timer: Timer | None = None
         super().__init__()
+        from .screens.keeper import StepScreenKeeper
+
+        self.step_screens = StepScreenKeeper(self)
         register_themes(self)
         settings = load_settings(config.settings_file)
         theme = config.theme or settings.theme
@@ -198,6 +230,10 @@ class BmcApp(App[None]):
         return self.handle is not None and self.handle.writable
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste | events.MouseDown):
+            self._last_input = time.monotonic()  # building ahead waits for a pause
+            if self._ahead_timer is None and self.editor is not None:
+                self._build_ahead_later()
         # A paste too long for the focused field is cut to fit here, with a notice, rather
         # than dropped whole by the field (see widgets/paste.py).
         if isinstance(event, events.Paste) and not event.is_forwarded:
@@ -230,6 +266,9 @@ class BmcApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self._hang_up)
         self.set_interval(ROOM_POLL, self._tick)
+        if self.config.own_process:
+            first, second, _ = gc.get_threshold()
+            gc.set_threshold(first, second, FULL_GC_THRESHOLD)
         self._room_watch = FileWatch.open()
         if self._room_watch is not None:
             asyncio.get_running_loop().add_reader(self._room_watch.fileno(), self._room_event)
@@ -301,6 +340,7 @@ class BmcApp(App[None]):
             self.store.close(self.handle)
         self.handle = None
         self.editor = None
+        self.step_screens.drop_all()
 
     def _remember_place(self) -> None:
         """Keep the section or item the user is on, to come back to it next time: each
@@ -360,6 +400,7 @@ class BmcApp(App[None]):
         path = self.config.session_path or self.config.sessions_dir / f"{session.id}.toml"
         self.handle = Handle(path, session)
         self.editor = replica.editor
+        self.step_screens.drop_all()
         self.findings = evaluate(session)
         self.sub_title = f"Team {member.team_name(member.team) or member.team}: {session.title}"
         self.run_worker(member.run(), group="team")
@@ -682,8 +723,6 @@ class BmcApp(App[None]):
 
     def goto_step(self, step: str, target: str | None = None) -> None:
         """Show a step's screen (replacing the current one), focusing `target` if given."""
-        from .screens import screen_for_step
-
         if self.editor is None or step not in STEPS:
             return
         if self.can_edit and self.editor.session.step != step:
@@ -693,13 +732,37 @@ class BmcApp(App[None]):
             self._team_editing = None
             self._send_presence()
         self.step_entered_at = datetime.now(UTC)
-        screen: Screen[None] = screen_for_step(step, target)
+        if len(self.screen_stack) >= 2:
+            self.step_screens.leaving(self.screen_stack[1])
+        screen = self.step_screens.screen_for(step, target)
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) == 2:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        self.step_screens.release()
+        self._build_ahead_later()
+
+    def _build_ahead_later(self, delay: float | None = None) -> None:
+        idle = self.config.build_ahead
+        if idle is None or self._ahead_timer is not None:
+            return
+        self._ahead_timer = self.set_timer(idle if delay is None else delay, self._build_ahead)
+
+    def _build_ahead(self) -> None:
+        """One step screen not built yet, if the user has paused (see screens/keeper.py)."""
+        self._ahead_timer = None
+        idle = self.config.build_ahead
+        if idle is None or self.editor is None:
+            return
+        waited = time.monotonic() - self._last_input
+        if waited < idle:
+            self._build_ahead_later(idle - waited)
+        elif self.step_screens.build_ahead():
+            self._build_ahead_later(BUILD_AHEAD_GAP)
+        elif self.config.own_process and gc.get_count()[2] >= FULL_GC_DUE:
+            gc.collect()
 
     @property
     def current_step(self) -> str | None:
@@ -803,6 +866,7 @@ class BmcApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(StartScreen())
+        self.step_screens.release()
 
     # -- the room (facilitator's announcements and timebox) ------------------------------
 
@@ -1144,6 +1208,7 @@ def run_app(
             theme=theme,
             team_socket=team_socket,
             team_secret=team_secret,
+            own_process=True,
         )
     )
     try:

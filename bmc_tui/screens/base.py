@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+import copy
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, TextArea
 
-from ..model import KIND_TITLES, KINDS, LINK_SCHEMA
+from ..model import KIND_TITLES, KINDS, LINK_SCHEMA, Session
 from ..widgets.banner import Banner
 from ..widgets.footer import KeysFooter
 from ..widgets.item_form import ItemForm
@@ -18,10 +22,11 @@ from ..widgets.item_list import ItemList, item_label
 from ..widgets.step_bar import StepBar
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from ..app import BmcApp
     from ..collab import Change
     from ..editing import Editor
-    from ..model import Session
 
 
 def show_remote_text(area: TextArea, text: str) -> None:
@@ -36,6 +41,14 @@ def show_remote_text(area: TextArea, text: str) -> None:
     area.move_cursor((row, min(column, len(area.document.get_line(row)))))
 
 
+# What a step screen may show of a session: everything but where its user is and when it
+# was saved. Screens that show less say so in SHOWS (a kept screen is shown again while
+# those parts are unchanged).
+SESSION_CONTENT: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Session) if f.name not in ("step", "updated", "version")
+)
+
+
 class StepScreen(Screen[None]):
     """A workshop step. Subclasses set STEP and implement `compose_body`.
 
@@ -48,9 +61,75 @@ class StepScreen(Screen[None]):
         Binding("escape", "focus_main", "Back to list", show=False),
     ]
 
+    SHOWS: ClassVar[tuple[str, ...]] = SESSION_CONTENT
+    """The session fields this screen's fields and lists show (the rest it reads through
+    watchers of the app's `revision` and `findings`, which catch up when it is shown)."""
+
     def __init__(self, target: str | None = None) -> None:
         super().__init__(classes=f"step step-{self.STEP}")
         self.target = target
+        self._shown_state: tuple[object, ...] | None = None
+        self._held: dict[Callable[[Any], object], tuple[DOMNode, str]] = {}
+        self._styled_for: tuple[object, ...] | None = None
+
+    # -- kept between visits (see keeper.py) --------------------------------------------
+
+    def _state(self) -> tuple[object, ...]:
+        app = self.bmc
+        editor = app.editor
+        content = () if editor is None else tuple(getattr(editor.session, n) for n in self.SHOWS)
+        # The editor itself, not its session's id: another file or a team's copy is another
+        # editor. Read-only, a team bar and the terminal size are composed in too.
+        return (editor, app.can_edit, app.team is not None, app.size, copy.deepcopy(content))
+
+    def remember_shown(self) -> None:
+        """What this screen shows now, to tell on the next visit whether it still does."""
+        self._shown_state = self._state()
+
+    def still_current(self) -> bool:
+        """Whether this kept screen shows the session as it is (its watchers aside)."""
+        return self._shown_state is not None and self._shown_state == self._state()
+
+    def defer_update(self, callback: Callable[[Any], object], obj: DOMNode, name: str) -> bool:
+        """Off the stack (kept, or built ahead), a watcher waits for the screen to be shown."""
+        if self.is_attached and self in self.app.screen_stack:
+            return False
+        self._held[callback] = (obj, name)
+        return True
+
+    def _watch__pointer_shape(self, pointer_shape: str) -> None:
+        # Textual tells the terminal every screen's pointer shape as the screen mounts, on
+        # it or not: a step built ahead would write to an idle participant's terminal.
+        if self.is_current:
+            self.app._set_pointer_shape(pointer_shape)
+
+    def styled_now(self) -> None:
+        """This screen's styles are those of the app's theme now (built ahead: mounted)."""
+        self._styled_for = self._style_key()
+
+    def _style_key(self) -> tuple[object, ...]:
+        app = self.app
+        return (app.theme, frozenset(app.classes), app.app_focus, app.ansi_color)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (a subclass first). Textual restyles every
+        # node of a screen it switches to, in case the theme changed meanwhile: for the
+        # social step's text areas that was most of coming back to it. A kept screen was
+        # styled for the same theme, classes and focus: it is shown as it was.
+        key = self._style_key()
+        if key == self._styled_for:
+            event.refresh_styles = False
+        self._styled_for = key
+        held, self._held = self._held, {}
+        for callback, (obj, name) in held.items():
+            callback(getattr(obj, name))
+        for bar in self.query(StepBar):
+            bar.ticking(True)
+
+    def on_screen_suspend(self) -> None:
+        if self not in self.app.screen_stack:  # kept for later, not under a dialog
+            for bar in self.query(StepBar):
+                bar.ticking(False)
 
     @property
     def bmc(self) -> BmcApp:

@@ -17,6 +17,7 @@ from ..money import totals_rows
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from ..widgets.nav_list import NavList
+from ..widgets.shown import watch_shown
 from .base import StepScreen
 from .ripple import RippleScreen, ripple_items
 
@@ -49,6 +50,7 @@ class BlockList(NavList):
 
 class CanvasScreen(StepScreen):
     STEP = "canvas"
+    SHOWS = ("canvas", "currency")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
@@ -108,9 +110,9 @@ class CanvasScreen(StepScreen):
         items = self.query_one(ItemList)
         items.reload(select=self.select_item)
         items.focus()
-        self.watch(self.app, "revision", self._fill_blocks, init=False)
+        watch_shown(self, self.app, "revision", self._fill_blocks, init=False)
         self._show_totals()
-        self.watch(self.app, "revision", self._show_totals, init=False)
+        watch_shown(self, self.app, "revision", self._show_totals, init=False)
 
     def _show_totals(self, _: object = None) -> None:
         # Revenue and costs side by side, only once some amount is given.

@@ -15,6 +15,7 @@ from ..guide import FITNESS_QUESTIONS
 from ..model import FITNESS_KEYS, STEPS
 from ..rules import Finding
 from ..text import one_line
+from ..widgets.shown import watch_shown
 from ..widgets.yes_no import YesNo
 from .base import StepScreen
 
@@ -29,6 +30,7 @@ GAP_RULE: Final = "fitness.gap"
 
 class FitnessScreen(StepScreen):
     STEP = "fitness"
+    SHOWS = ("fitness",)
     CSS_PATH = "fitness.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the scrolling body would otherwise take Up/Down for itself.
@@ -54,8 +56,8 @@ class FitnessScreen(StepScreen):
         editable = self.bmc.can_edit
         for widget in self.query(YesNo):
             widget.disabled = not editable
-        self.watch(self.app, "findings", self._show_findings)
-        self.watch(self.app, "revision", self._fill, init=False)
+        watch_shown(self, self.app, "findings", self._show_findings)
+        watch_shown(self, self.app, "revision", self._fill, init=False)
         key = self.target if self.target in FITNESS_KEYS else None
         if key is None:
             unanswered = (k for k in FITNESS_KEYS if self.session.fitness.answer(k) is None)

@@ -20,6 +20,7 @@ from ..rules.plan import EXPECTED_PURPOSES
 from ..text import one_line
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList
+from ..widgets.shown import watch_shown
 from .base import StepScreen
 
 # Short words for the table's status column (not in guide.py: they only make sense in a
@@ -155,6 +156,7 @@ def status_text(severity: str, words: str) -> Text:
 
 class PlanScreen(StepScreen):
     STEP = "plan"
+    SHOWS = ("plan", "strategy", "canvas", "currency")
     CSS_PATH = "plan.tcss"
     # `l` links goals, the link that keeps an item from being a random act.
     LINK_ON_L = "goals"
@@ -189,8 +191,8 @@ class PlanScreen(StepScreen):
         items.focus()
         self._show_context()
         self._fill_table()
-        self.watch(self.app, "findings", self._findings_changed, init=False)
-        self.watch(self.app, "revision", self._revision_changed, init=False)
+        watch_shown(self, self.app, "findings", self._findings_changed, init=False)
+        watch_shown(self, self.app, "revision", self._revision_changed, init=False)
 
     def resume_target(self) -> str | None:
         return self.query_one(ItemList).current_id

@@ -16,6 +16,7 @@ from ..rules import Finding
 from ..text import one_line
 from ..widgets.item_form import FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
+from ..widgets.shown import watch_shown
 from .base import StepScreen
 
 KEEP: Final = 3
@@ -106,6 +107,7 @@ class PracticeList(ItemList):
 
 class PracticesScreen(StepScreen):
     STEP = "practices"
+    SHOWS = ("practices", "canvas")
     CSS_PATH = "practices.tcss"
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
@@ -154,8 +156,8 @@ class PracticesScreen(StepScreen):
         items.reload(select=select)
         items.focus()
         self._show_status()
-        self.watch(self.app, "revision", self._show_status, init=False)
-        self.watch(self.app, "findings", self._show_status, init=False)
+        watch_shown(self, self.app, "revision", self._show_status, init=False)
+        watch_shown(self, self.app, "findings", self._show_status, init=False)
 
     def resume_target(self) -> str | None:
         """After undo the screen is rebuilt: land on the same candidate if it still exists."""

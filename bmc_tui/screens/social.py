@@ -31,6 +31,7 @@ from ..guide import PRINCIPLES, SOCIAL_CHECKS, SOCIAL_DIAGNOSTIC, Prompt
 from ..rules import Finding
 from ..text import for_display, one_line
 from ..widgets.rating import Rating
+from ..widgets.shown import watch_shown
 from ..widgets.text_field import TextField
 from .base import StepScreen
 
@@ -95,6 +96,7 @@ def section_of(target: str | None) -> tuple[str, str | None]:
 
 class SocialScreen(StepScreen):
     STEP = "social"
+    SHOWS = ("social",)
     CSS_PATH = "social.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
@@ -179,8 +181,8 @@ class SocialScreen(StepScreen):
             sections.add_option(Option(self._section_label(key), id=key))
         sections.highlighted = SECTIONS.index(self.section)
         self._show_problem_text()
-        self.watch(self.app, "findings", self._show_findings)
-        self.watch(self.app, "revision", self._refresh_sections, init=False)
+        watch_shown(self, self.app, "findings", self._show_findings)
+        watch_shown(self, self.app, "revision", self._refresh_sections, init=False)
         field = self.query_one(self.focus_id) if self.focus_id else None
         if field is not None and editable:
             field.focus()

@@ -32,6 +32,7 @@ from ..widgets.field_input import FieldInput
 from ..widgets.item_form import ChoiceSelect, FieldSpec, ItemForm
 from ..widgets.item_list import ItemList, item_label
 from ..widgets.nav_list import NavList
+from ..widgets.shown import watch_shown
 from ..widgets.text_field import TextField
 from .base import StepScreen
 
@@ -161,6 +162,7 @@ class GoalForm(ItemForm):
 
 class StrategyScreen(StepScreen):
     STEP = "strategy"
+    SHOWS = ("strategy", "canvas", "currency")
     CSS_PATH = "strategy.tcss"
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
@@ -269,8 +271,8 @@ class StrategyScreen(StepScreen):
             nav.focus()
         else:
             self._focus_section(self.focus_scalar)
-        self.watch(self.app, "revision", self._refresh, init=False)
-        self.watch(self.app, "findings", self._refresh, init=False)
+        watch_shown(self, self.app, "revision", self._refresh, init=False)
+        watch_shown(self, self.app, "findings", self._refresh, init=False)
 
     def team_changed(self, change: Change) -> None:
         """A teammate's period, vision, focus or budget, shown in place (lists: the base)."""

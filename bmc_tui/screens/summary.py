@@ -18,6 +18,7 @@ from ..store import StoreError
 from ..text import one_line
 from ..widgets.canvas_view import CanvasView
 from ..widgets.findings_list import SEVERITY_MARKS, FindingsList
+from ..widgets.shown import watch_shown
 from .base import StepScreen
 from .overview import flagged_ids
 
@@ -124,8 +125,8 @@ class SummaryScreen(StepScreen):
         super().on_mount()
         self._findings_changed()
         self.query_one(FindingsList).focus()
-        self.watch(self.app, "findings", self._findings_changed, init=False)
-        self.watch(self.app, "revision", self._revision_changed, init=False)
+        watch_shown(self, self.app, "findings", self._findings_changed, init=False)
+        watch_shown(self, self.app, "revision", self._revision_changed, init=False)
 
     # -- live content ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..text import one_line
+from .shown import watch_shown
 
 if TYPE_CHECKING:
     from ..app import BmcApp
@@ -23,10 +24,10 @@ class Banner(Static):
     _shown = ""
 
     def on_mount(self) -> None:
-        self.watch(self.app, "room", self._refresh_banner, init=False)
-        self.watch(self.app, "revision", self._refresh_banner, init=False)
-        self.watch(self.app, "save_error", self._refresh_banner, init=False)
-        self.watch(self.app, "notice", self._refresh_banner, init=False)
+        watch_shown(self, self.app, "room", self._refresh_banner, init=False)
+        watch_shown(self, self.app, "revision", self._refresh_banner, init=False)
+        watch_shown(self, self.app, "save_error", self._refresh_banner, init=False)
+        watch_shown(self, self.app, "notice", self._refresh_banner, init=False)
         self._refresh_banner()
 
     def _refresh_banner(self, _: object = None) -> None:

@@ -53,6 +53,14 @@ class KeysFooter(Footer):
             self._shown = shown
             await self.recompose()
 
+    async def build_keys(self) -> None:
+        """The keys of this footer's screen, composed before the screen is shown (a step
+        built ahead): shown, it then finds them unchanged and is not recomposed."""
+        shown = self._keys_shown()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
+
     def _keys_shown(self) -> tuple[object, ...]:
         """Everything `Footer.compose` reads to build its keys."""
         palette = self.app.COMMAND_PALETTE_BINDING

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from ..model import KIND_TITLES, LINK_SCHEMA, Item
 from ..text import one_line
+from .shown import watch_shown
 
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
@@ -117,9 +118,9 @@ class ItemList(OptionList):
         return self.get_option_at_index(self.highlighted).id
 
     def on_mount(self) -> None:
-        self.watch(self.app, "findings", self._findings_changed, init=False)
+        watch_shown(self, self.app, "findings", self._findings_changed, init=False)
         if self.bmc.team is not None:
-            self.watch(self.app, "team_presence", self._findings_changed, init=False)
+            watch_shown(self, self.app, "team_presence", self._findings_changed, init=False)
         self.reload()
 
     # -- rendering -----------------------------------------------------------------------

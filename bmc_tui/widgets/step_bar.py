@@ -13,6 +13,7 @@ from ..model import STEP_TITLES, STEPS
 from ..progress import step_progress
 from ..rules import counts
 from ..text import one_line
+from .shown import is_shown, watch_shown
 
 SHORT_TITLES = MappingProxyType(
     {
@@ -28,6 +29,8 @@ SHORT_TITLES = MappingProxyType(
 
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from ..app import BmcApp
 
 
@@ -43,19 +46,32 @@ class StepBar(Static):
         return cast("BmcApp", self.app)
 
     _shown: Text | None = None
+    _ticks: Timer | None = None
 
     def on_mount(self) -> None:
-        self.watch(self.app, "findings", self._changed, init=False)
-        self.watch(self.app, "revision", self._changed, init=False)
-        self.watch(self.app, "room", self._changed, init=False)
-        self.set_interval(1.0, self._tick)
+        watch_shown(self, self.app, "findings", self._changed, init=False)
+        watch_shown(self, self.app, "revision", self._changed, init=False)
+        watch_shown(self, self.app, "room", self._changed, init=False)
+        self._ticks = self.set_interval(1.0, self._tick, pause=not is_shown(self))
         self._show(self.render_bar())
 
     def _changed(self, _: object = None) -> None:
         self._show(self.render_bar())
 
+    def ticking(self, on: bool) -> None:
+        """The countdown's clock: stopped while the bar's screen is kept off the stack (an
+        idle room of fifty would otherwise wake each app once a second per kept step)."""
+        if self._ticks is None:  # not mounted yet: it starts as its screen is
+            return
+        if on:
+            self._ticks.resume()
+            self._changed()
+        else:
+            self._ticks.pause()
+
     def _tick(self) -> None:
-        if self.bmc.timebox_ends() is not None:
+        # A kept screen's bar is not on the terminal: it catches up when shown.
+        if self.bmc.timebox_ends() is not None and is_shown(self):
             self._show(self.render_bar())
 
     def _show(self, bar: Text) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from ..model import STEP_TITLES
 from ..text import one_line
+from .shown import watch_shown
 
 if TYPE_CHECKING:
     from ..app import BmcApp
@@ -22,7 +23,7 @@ class TeamBar(Static):
     _shown: Text | None = None
 
     def on_mount(self) -> None:
-        self.watch(self.app, "team_presence", self._refresh_bar, init=False)
+        watch_shown(self, self.app, "team_presence", self._refresh_bar, init=False)
         self._refresh_bar()
 
     def _refresh_bar(self, _: object = None) -> None:
