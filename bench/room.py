@@ -27,7 +27,7 @@ from typing import Any
 import asyncssh
 
 from .common import Row, median, p95, ratio_row, temp_dir
-from .serve import Term, _tree_cpu, make_sessions, start_server
+from .serve import Term, _tree_cpu, make_sessions, start_server, until_quiet
 
 PEOPLE = 30
 CANVAS = b"Who do you create value for?"
@@ -108,7 +108,9 @@ async def _bench(port: int, server: int, sessions: Path, quick: bool) -> dict[st
     people = [Person(port, f"r{n:03d}") for n in range(PEOPLE)]
     for start in range(0, PEOPLE, 10):
         await asyncio.gather(*(p.connect(SOCIAL) for p in people[start : start + 10]))
-    await asyncio.sleep(3.0)  # let every first screen settle
+    # Every first screen drawn, and every app's steps built ahead (they are, once their
+    # user pauses: BUILD_AHEAD_IDLE); a summon in a workshop comes minutes after joining.
+    out["settled"] = await until_quiet(server)
     # One participant alone first: the summon's own delay (the room-file look-up, then one
     # step change), without 29 others changing step on the same cores.
     cpu: list[float] = []

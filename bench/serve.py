@@ -250,6 +250,18 @@ def _tree_cpu(server: int) -> float:
     return sum(_cpu(pid) for pid in [server, *descendants(server)])
 
 
+async def until_quiet(server: int, share: float = 0.1, timeout: float = 300.0) -> float:
+    """Wait until the server's tree uses under `share` of a core for a whole second (the
+    apps have drawn their screens and built their steps ahead); the seconds waited."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        before = _tree_cpu(server)
+        await asyncio.sleep(1.0)
+        if _tree_cpu(server) - before < share:
+            return time.perf_counter() - start
+    raise RuntimeError(f"the server never went quiet in {timeout:.0f} s")
+
+
 async def _measured_round(
     out: dict[str, Any], name: str, server: int, people: list[Participant], keys: int, seed: int
 ) -> None:
