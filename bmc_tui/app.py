@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import random
 import signal
 import threading
 import time
@@ -26,6 +27,7 @@ from textual.timer import Timer
 
 from .editing import Editor, Where
 from .filewatch import FileWatch
+from .load import core_to_spare
 from .model import BLOCKS, STEP_TITLES, STEPS, STRATEGY_LISTS, Session
 from .room import Room, Summon, read_room, room_path
 from .rules import Finding, evaluate
@@ -53,11 +55,14 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY = 0.5
 AUTOSAVE_MAX = 0.7
 SAVE_PROMISE = 1.0
-# A participant's app builds the step screens it has not shown yet once its user has paused
-# this long, one per BUILD_AHEAD_GAP: a summon then switches to a built screen, a fifth of
-# the cost of composing one, for thirty people at once (docs/performance.md).
+# A participant's app builds the next step's screen once its user has paused this long: a
+# summon there then switches to a built screen, a fifth of the cost of composing one, for
+# thirty people at once (docs/performance.md; screens/keeper.py).
 BUILD_AHEAD_IDLE = 2.0
 BUILD_AHEAD_GAP = 0.3
+# With no core to spare (others typing, building, drawing), building waits this long, give
+# or take half, so that apps which paused together do not all look again at once.
+BUILD_AHEAD_BUSY = 1.0
 # A full garbage collection walks every object of the app: with its step screens kept,
 # 80-100 ms. Python starts one at a moment of its choosing, often mid-keystroke or in the
 # middle of a summon; an app alone in its process asks for it in a pause instead (once
@@ -107,12 +112,14 @@ class AppConfig:
     places_file: Path | None = None
     team_socket: Path | None = None  # a team session: the server's team hub
     team_secret: str | None = None  # this launch's secret for it
-    # Seconds without a key before the step screens not built yet are built, one at a time
-    # (None: only when visited). See screens/keeper.py.
+    # Seconds without a key before the next step's screen is built (None: only when
+    # visited). See screens/keeper.py.
     build_ahead: float | None = BUILD_AHEAD_IDLE
     # The only app in its process (`bmc-tui`, a participant under `serve`): it may tune
     # the interpreter's garbage collector for itself (see `_build_ahead`).
     own_process: bool = False
+    # Whether the machine has a core to spare for building ahead (see load.py).
+    core_to_spare: Callable[[], bool] = core_to_spare
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -201,6 +208,7 @@ class BmcApp(App[None]):
         self._team_editing: tuple[str, str, str] | None = None
         self._last_input = 0.0
         self._ahead_timer: Timer | None = None
+        self._jitter = random.Random()
         super().__init__()
         from .screens.keeper import StepScreenKeeper
 
@@ -359,6 +367,12 @@ class BmcApp(App[None]):
         if (self.handle.path, place) != self._place_kept:
             self._place_kept = (self.handle.path, place)
             save_place(self.handle.path, place, self.config.places_file)
+
+    async def _shutdown(self) -> None:
+        # A step screen built ahead may still be composing: it mounts before Textual closes
+        # the screens, or its on_mount would run without its widgets (an error on quit).
+        await self.step_screens.settle()
+        await super()._shutdown()
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self._remember_place()
@@ -751,18 +765,26 @@ class BmcApp(App[None]):
         self._ahead_timer = self.set_timer(idle if delay is None else delay, self._build_ahead)
 
     def _build_ahead(self) -> None:
-        """One step screen not built yet, if the user has paused (see screens/keeper.py)."""
+        """The next step's screen, once the user has paused (see screens/keeper.py)."""
+        from .screens.base import StepScreen
+
         self._ahead_timer = None
         idle = self.config.build_ahead
         if idle is None or self.editor is None:
             return
+        # The step on the terminal (read-only, the session's own step does not follow it).
+        shown = next((s.STEP for s in self.screen_stack if isinstance(s, StepScreen)), None)
         waited = time.monotonic() - self._last_input
         if waited < idle:
             self._build_ahead_later(idle - waited)
-        elif self.step_screens.build_ahead():
+        elif self.step_screens.ready(shown):
+            if self.config.own_process and gc.get_count()[2] >= FULL_GC_DUE:
+                gc.collect()
+        elif not self.config.core_to_spare():
+            self._build_ahead_later(BUILD_AHEAD_BUSY * self._jitter.uniform(0.5, 1.5))
+        else:
+            self.step_screens.build_ahead(shown)
             self._build_ahead_later(BUILD_AHEAD_GAP)
-        elif self.config.own_process and gc.get_count()[2] >= FULL_GC_DUE:
-            gc.collect()
 
     @property
     def current_step(self) -> str | None:

@@ -1,11 +1,13 @@
-"""The step screens an app keeps between visits, and builds ahead while its user is idle.
+"""The step screens an app keeps between visits, and the next step it builds ahead.
 
 Composing a step screen is the dearest thing a participant's app does (150-400 ms of CPU
 for the larger steps, docs/performance.md); showing one already built is a fifth of that.
-A facilitator's summon moves thirty people to a step at once, on the server's few cores,
-so each app keeps every step screen it has built, and builds the ones it lacks, one at a
-time, when its user has paused. A kept screen is shown again only while it still shows the
-session as it is (`StepScreen.still_current`); otherwise it is built anew, as before.
+A facilitator's summon moves thirty people to a step at once, on the server's few cores.
+So each app keeps the step screens it showed last, and once its user pauses it builds the
+next step of the workshop (where a summon most often goes) off the stack. A screen costs
+2-4 MiB; KEEP of them per participant stays within the memory budget of a room of fifty
+(all seven doubled a participant's memory). A kept screen is shown again only while it
+still shows the session as it is (`StepScreen.still_current`); otherwise it is built anew.
 
 One keeper per app (no module state: the server runs many apps side by side).
 """
@@ -29,12 +31,13 @@ if TYPE_CHECKING:
 
 
 MOUNT_WAIT = 10.0  # seconds; a screen that never mounts is removed all the same
+KEEP = 3  # step screens kept: the one shown, the one left last, the next one built ahead
 
 
 class StepScreenKeeper:
     def __init__(self, app: App[None]) -> None:
         self.app = app
-        self._screens: dict[str, StepScreen] = {}
+        self._screens: dict[str, StepScreen] = {}  # least recently shown or built first
         self._dropped: list[StepScreen] = []  # to remove once off the stack
         self._serial = 0
 
@@ -52,25 +55,46 @@ class StepScreenKeeper:
         kept = self._screens.get(step)
         if kept is not None:
             if target is None and kept not in self.app.screen_stack and kept.still_current():
+                self._screens[step] = self._screens.pop(step)  # the most recent now
+                self._evict(keep=step)
                 return kept
             self._drop(step)
-        return self._build(step, target)
+        screen = self._build(step, target)
+        self._evict(keep=step)
+        return screen
 
-    def build_ahead(self) -> bool:
-        """Compose one step screen the app lacks, off the stack; False when none is missing."""
-        missing = [step for step in STEPS if step not in self._screens]
-        if not missing:
+    @staticmethod
+    def next_step(step: str | None) -> str | None:
+        """The step after `step` in the workshop (None after the last)."""
+        if step not in STEPS:
+            return None
+        index = STEPS.index(step) + 1
+        return STEPS[index] if index < len(STEPS) else None
+
+    def ready(self, step: str | None) -> bool:
+        """Whether the step after `step` has a screen (nothing to build ahead)."""
+        following = self.next_step(step)
+        return following is None or following in self._screens
+
+    def build_ahead(self, step: str | None) -> bool:
+        """Compose the screen of the step after `step` off the stack; False if it has one."""
+        following = self.next_step(step)
+        if following is None or following in self._screens:
             return False
-        screen = self._build(missing[0], None)
+        screen = self._build(following, None)
+        self._evict(keep=following)
         # Textual composes a screen when it is first pushed; these two calls are what
         # `push_screen` does before showing it (Textual is pinned: see pyproject.toml).
         self.app._load_screen_css(screen)
-        _, mounted = self.app._get_screen(screen)
+        self.app._get_screen(screen)
 
         async def lay_out() -> None:
             # Laid out for the terminal as it is, off the stack (nothing is drawn): the
             # resizes this sets off in the widgets happen now, not as thirty people move.
-            await mounted
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(screen._mounted_event.wait(), MOUNT_WAIT)
+            if not self._keeps_off_stack(screen):
+                return
             for footer in screen.query(KeysFooter):
                 await _run_in(footer, footer.build_keys)
             screen.styled_now()
@@ -82,7 +106,9 @@ class StepScreenKeeper:
             if self._keeps_off_stack(screen):
                 screen._compositor.render_full_update()  # fills each widget's line cache
 
-        self.app.call_later(lay_out)
+        # A task of its own, not a callback in the app's queue: the app's messages go on
+        # (keys, and the mounting it waits for) while it waits.
+        self.app.run_worker(lay_out(), group="keeper", exit_on_error=False)
         return True
 
     def _build(self, step: str, target: str | None) -> StepScreen:
@@ -95,6 +121,14 @@ class StepScreenKeeper:
         screen.remember_shown()
         self._screens[step] = screen
         return screen
+
+    async def settle(self) -> None:
+        """Wait for the screens still composing to have mounted (the app is closing: a
+        screen closed mid-mount would run its on_mount without its widgets)."""
+        for screen in [*self._screens.values(), *self._dropped]:
+            if screen.is_running and not screen._mounted_event.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(screen._mounted_event.wait(), MOUNT_WAIT)
 
     def _keeps_off_stack(self, screen: StepScreen) -> bool:
         return self._screens.get(screen.STEP) is screen and screen not in self.app.screen_stack
@@ -111,6 +145,17 @@ class StepScreenKeeper:
 
     def _drop(self, step: str) -> None:
         self._dropped.append(self._screens.pop(step))
+
+    def _evict(self, keep: str) -> None:
+        """Down to KEEP screens: the least recently shown go first, never one on the stack
+        nor `keep` (the one being shown or built)."""
+        stack = self.app.screen_stack
+        for step, screen in list(self._screens.items()):
+            if len(self._screens) <= KEEP:
+                break
+            if step != keep and screen not in stack:
+                self._drop(step)
+        self.release()
 
     def release(self) -> None:
         """Remove the dropped screens that are off the stack (call after the stack changed).
@@ -152,4 +197,6 @@ async def _run_in(node: Widget, work: Callable[[], Awaitable[None]]) -> None:
             done.set_result(None)
 
     node.call_later(run)
-    await done
+    # A node removed before it ran `work` never will: the build goes on without it.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(done, MOUNT_WAIT)

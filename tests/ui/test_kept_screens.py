@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from bmc_tui.model import STEPS
 from bmc_tui.screens.canvas import CanvasScreen
+from bmc_tui.screens.keeper import KEEP
 from bmc_tui.screens.social import AnswerArea, SectionList, SocialScreen
 from bmc_tui.screens.strategy import StrategyScreen
 from bmc_tui.widgets.item_list import ItemList
@@ -96,11 +98,12 @@ async def test_a_kept_screen_does_no_work_while_hidden_and_catches_up_when_shown
         assert bar._shown == render()  # the findings and progress of now
 
 
-async def test_steps_are_built_ahead_while_the_user_pauses(sessions_dir: Path) -> None:
-    path = make_session(sessions_dir, step="social", example="platform")
+async def test_the_next_step_is_built_ahead_while_the_user_pauses(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="practices", example="platform")
     app = make_app(sessions_dir, path, build_ahead=0.3)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: len(app.step_screens.kept) == 7, 20, "every step built")
+        await wait_for(pilot, lambda: "strategy" in app.step_screens.kept, 20, "strategy built")
+        assert set(app.step_screens.kept) == {"practices", "strategy"}  # only the next one
         strategy = app.step_screens.kept["strategy"]
         assert strategy is not app.screen
         await pilot.press("f5")
@@ -110,6 +113,12 @@ async def test_steps_are_built_ahead_while_the_user_pauses(sessions_dir: Path) -
         vision = app.editor.session.strategy.vision
         assert vision
         assert strategy.query_one("#strategy-vision", TextField).text == vision
+        # Then the plan, ahead of it; and no more than KEEP screens are held.
+        await wait_for(pilot, lambda: "plan" in app.step_screens.kept, 20, "plan built")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: "fitness" in app.step_screens.kept, 20, "fitness built")
+        assert list(app.step_screens.kept) == ["strategy", "plan", "fitness"]
+        assert len(app.step_screens.kept) == KEEP
 
 
 async def test_nothing_is_built_ahead_while_the_user_types(sessions_dir: Path) -> None:
@@ -122,7 +131,7 @@ async def test_nothing_is_built_ahead_while_the_user_types(sessions_dir: Path) -
             await pilot.press(key)
             await pilot.pause(0.15)
         assert list(app.step_screens.kept) == ["social"]
-        await wait_for(pilot, lambda: len(app.step_screens.kept) > 1, 10, "building after")
+        await wait_for(pilot, lambda: "canvas" in app.step_screens.kept, 10, "building after")
 
 
 async def test_a_resized_terminal_builds_a_kept_screen_anew(sessions_dir: Path) -> None:
@@ -148,6 +157,7 @@ STEP_KEYS = {
     "fitness": "f7",
     "summary": "f8",
 }
+BEFORE = {step: STEPS[STEPS.index(step) - 1] for step in STEP_KEYS}
 
 
 async def settled_frame(pilot: Pilot[None]) -> str:
@@ -163,11 +173,11 @@ async def settled_frame(pilot: Pilot[None]) -> str:
 
 
 async def frame_at(sessions_dir: Path, path: Path, step: str, ahead: float | None) -> str:
-    """The settled frame of `step`, reached with F-key from the social step."""
+    """The settled frame of `step`, reached with its F-key from the step before it."""
     app = make_app(sessions_dir, path, build_ahead=ahead, participant=True)
     async with app.run_test(size=(110, 34)) as pilot:
         if ahead is not None:
-            await wait_for(pilot, lambda: len(app.step_screens.kept) == 7, 20, "all built")
+            await wait_for(pilot, lambda: step in app.step_screens.kept, 20, "built ahead")
         built = app.step_screens.kept.get(step)
         await pilot.press(STEP_KEYS[step])
         await wait_for(pilot, lambda: getattr(app.screen, "STEP", "") == step, what=step)
@@ -181,7 +191,7 @@ async def test_a_step_built_ahead_looks_as_one_composed_on_arrival(
 ) -> None:
     """Built off the stack (styles, layout, footer keys, focus), then shown: the same frame
     as the step composed when asked for, as every step was before they were kept."""
-    path = make_session(sessions_dir, step="social", example="platform")
+    path = make_session(sessions_dir, step=BEFORE[step], example="platform")
     original = path.read_bytes()
     composed = await frame_at(sessions_dir, path, step, None)
     path.write_bytes(original)  # the second app starts from the same file
@@ -190,14 +200,14 @@ async def test_a_step_built_ahead_looks_as_one_composed_on_arrival(
 
 
 async def test_closing_the_session_while_steps_are_built_ahead(sessions_dir: Path) -> None:
-    """Back to the list of sessions mid-way through building ahead: every kept screen is
-    removed (one still composing, once it has mounted), and nothing crashes."""
+    """Back to the list of sessions just as the next step is built ahead: every kept screen
+    is removed (one still composing, once it has mounted), and nothing crashes."""
     from bmc_tui.screens.start import StartScreen
 
     path = make_session(sessions_dir, step="social", example="platform")
     app = make_app(sessions_dir, path, build_ahead=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: len(app.step_screens.kept) >= 3, 10, "building ahead")
+        await wait_for(pilot, lambda: len(app.step_screens.kept) >= 2, 10, "building ahead")
         kept = list(app.step_screens.kept.values())
         app.action_start_screen()
         await wait_for(pilot, lambda: isinstance(app.screen, StartScreen), what="the list")
@@ -208,3 +218,29 @@ async def test_closing_the_session_while_steps_are_built_ahead(sessions_dir: Pat
         assert app.open_session(path)
         await wait_for(pilot, lambda: bool(app.screen.query(SectionList)), what="social")
         assert app.screen not in kept
+
+
+async def test_building_ahead_waits_for_a_core_to_spare(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="social")
+    spare = [False]
+    app = make_app(sessions_dir, path, build_ahead=0.1, core_to_spare=lambda: spare[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        # Paused, but the machine busy: several looks (about one a second), no building.
+        await pilot.pause(2.5)
+        assert list(app.step_screens.kept) == ["social"]
+        spare[0] = True
+        await wait_for(pilot, lambda: "canvas" in app.step_screens.kept, 20, "canvas built")
+
+
+async def test_quitting_as_the_next_step_is_built(sessions_dir: Path) -> None:
+    """The app closes cleanly with a screen still composing off the stack."""
+    path = make_session(sessions_dir, step="social", example="platform")
+    app = make_app(sessions_dir, path, build_ahead=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SocialScreen), what="social")
+        assert app.step_screens.build_ahead("social")
+        building = app.step_screens.kept["canvas"]
+        assert not building._mounted_event.is_set()
+        # Leaving the block quits the app at once, as the canvas composes.
+    assert app.return_code in (None, 0)
+    assert not building.is_running
