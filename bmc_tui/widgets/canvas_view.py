@@ -53,17 +53,22 @@ EMPTY: Final = "(empty)"
 NO_TEXT: Final = "(no text)"
 
 
-def item_lines(console: Console, label: Text, width: int, most: int) -> list[Text]:
-    """`label` wrapped to `width` less a two-column indent, at most `most` lines."""
-    lines = list(label.wrap(console, max(width - 2, 2)))
-    cut = len(lines) > most
-    lines = lines[:most]
-    if cut:
-        last = lines[-1]
-        last.truncate(max(width - 3, 1))
-        last.rstrip()
-        last.append("…")
-    return lines
+def wrapped(console: Console, label: Text, width: int) -> list[Text]:
+    """`label` wrapped to `width` less a two-column indent, all its lines."""
+    return list(label.wrap(console, max(width - 2, 2)))
+
+
+def cut_lines(lines: list[Text], width: int, most: int) -> list[Text]:
+    """The first `most` of `lines`, the last one ending in "…" when some are left out."""
+    if len(lines) <= most:
+        return lines
+    kept = lines[:most]
+    last = kept[-1].copy()
+    last.truncate(max(width - 3, 1))
+    last.rstrip()
+    last.append("…")
+    kept[-1] = last
+    return kept
 
 
 class CanvasCell(Widget):
@@ -78,6 +83,7 @@ class CanvasCell(Widget):
         self.block = block
         self.border_title = BLOCK_TITLES[block]
         self._entries: list[tuple[bool, str]] = []
+        self._wrapper: Console | None = None  # for wrapping; made once, per cell
 
     def show(self, session: Session, flagged: set[str]) -> None:
         self._entries = [
@@ -104,25 +110,27 @@ class CanvasCell(Widget):
         height = max(self.content_size.height, 1)
         if not self._entries:
             return Text(EMPTY, style="dim italic")
-        console = Console(width=width, legacy_windows=False, color_system=None)
-        # As many lines per item as lets every item fit, from four down to two.
+        console = self._wrapper
+        if console is None or console.width != width:
+            console = Console(width=width, legacy_windows=False, color_system=None)
+            self._wrapper = console
+        # Each item wrapped once (a gallery page draws nine cells of them); then as many
+        # lines per item as lets every item fit, from four down to two.
+        full = [wrapped(console, Text(label), width) for _, label in self._entries]
         most = 2
         for most in (4, 3, 2):
-            needed = sum(
-                len(item_lines(console, Text(label), width, most)) for _, label in self._entries
-            )
-            if needed <= height:
+            if sum(min(len(lines), most) for lines in full) <= height:
                 break
         lines: list[Text] = []
-        for n, (flag, label) in enumerate(self._entries):
+        for n, (flag, _label) in enumerate(self._entries):
             last = n + 1 == len(self._entries)
             # Keep a line free for "+N more" while more items follow.
             room = height - len(lines) - (0 if last else 1)
-            wrapped = item_lines(console, Text(label), width, min(most, room)) if room > 0 else []
-            if not wrapped:
+            item = cut_lines(full[n], width, min(most, room)) if room > 0 else []
+            if not item:
                 lines.append(Text(f"+{len(self._entries) - n} more", style="dim italic"))
                 break
-            for k, line in enumerate(wrapped):
+            for k, line in enumerate(item):
                 marker = Text("  ")
                 if k == 0:
                     marker = Text("! ", style="bold yellow") if flag else Text("• ", style="dim")

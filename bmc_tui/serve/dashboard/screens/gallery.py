@@ -98,15 +98,18 @@ class GalleryScreen(Screen[None]):
     def show(self) -> None:
         """Draw the panes that changed (another session, or its file changed)."""
         where = self.query_one("#gallery-where", Static)
+        # One-line widgets (CSS): a page redraws them in place, without a layout pass over
+        # the whole screen (it was half of a page's cost).
         if not self.ids:
-            where.update("No sessions yet.")
+            where.update("No sessions yet.", layout=False)
             return
         self.first %= len(self.ids)
         count = min(self.panes, len(self.ids))
         where.update(
             f"{self.first + 1} of {len(self.ids)}"
             + (f" (and the next {count - 1})" if count > 1 else "")
-            + " · n/→ next, p/← previous"
+            + " · n/→ next, p/← previous",
+            layout=False,
         )
         panes = list(self.query(".gallery-pane"))
         shown: list[tuple[str, tuple[int, int, int]] | None] = []
@@ -129,14 +132,18 @@ class GalleryScreen(Screen[None]):
             canvas = pane.query_one(CanvasView)
             if loaded is None or isinstance(loaded[1], str):
                 why = loaded[1] if loaded else "gone"
-                title.update(Text.assemble((session_id, "bold"), (f" · unreadable: {why}", "red")))
+                title.update(
+                    Text.assemble((session_id, "bold"), (f" · unreadable: {why}", "red")),
+                    layout=False,
+                )
                 canvas.show(Session(id=session_id, title=session_id))
                 continue
             session = loaded[1]
             title.update(
                 Text.assemble(
                     (one_line(session.title, 40) or session_id, "bold"), f" ({session_id})"
-                )
+                ),
+                layout=False,
             )
             canvas.show(session)
         self._shown = shown
