@@ -566,7 +566,11 @@ class BmcApp(App[None]):
     def _refresh_findings(self) -> None:
         self._findings_timer = None
         if self.editor is not None:
-            self.findings = evaluate(self.editor.session)
+            findings = evaluate(self.editor.session)
+            # Most pauses in typing change no finding: then nothing that shows them (item
+            # markers, step bar, lists of findings) is redrawn.
+            if findings != self.findings:
+                self.findings = findings
 
     def _save_now(self) -> None:
         self._save_timer = None
