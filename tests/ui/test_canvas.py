@@ -54,7 +54,12 @@ async def test_link_a_value_proposition_to_a_segment_by_name(sessions_dir: Path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a", *"Commuters", "enter")
         await pilot.press("2", "a", *"Ready at the dock", "enter")
-        assert any(f.rule == "canvas.value-without-segment" for f in app.findings) or True
+        # Unlinked, the value proposition is flagged; linked (below), it is not.
+        await wait_for(
+            pilot,
+            lambda: any(f.rule == "canvas.value-without-segment" for f in app.findings),
+            what="the unlinked value proposition flagged",
+        )
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen), what="picker")
         await pilot.press("space", "escape")
