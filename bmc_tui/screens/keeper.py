@@ -126,7 +126,9 @@ class StepScreenKeeper:
         """Wait for the screens still composing to have mounted (the app is closing: a
         screen closed mid-mount would run its on_mount without its widgets)."""
         for screen in [*self._screens.values(), *self._dropped]:
-            if screen.is_running and not screen._mounted_event.is_set():
+            # Started (a task), though perhaps not yet running: it would compose after the
+            # app closed the widgets it makes.
+            if screen._task is not None and not screen._mounted_event.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(screen._mounted_event.wait(), MOUNT_WAIT)
 
