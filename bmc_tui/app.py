@@ -81,6 +81,10 @@ ROOM_POLL = 1.0
 SUMMON_FRESH = 60.0
 NOTICE_SECONDS = 12.0
 FINDINGS_DELAY = 0.25
+# After a teammate's change, findings wait for a longer pause: with three others typing the
+# stream of changes seldom pauses for FINDINGS_DELAY, and every member re-evaluated the
+# rules for nearly every key typed in the team (1.6 ms of a member's 6 per teammate's key).
+TEAM_FINDINGS_DELAY = 1.0
 # Teammates' changes are shown together this often (not one screen update per key).
 TEAM_REFRESH = 0.1
 # Textual's palette commands that only make sense on the user's own machine.
@@ -489,7 +493,7 @@ class BmcApp(App[None]):
         if change is None or self.editor is None:
             return
         self.revision = self.editor.revision
-        self._schedule_findings()
+        self._schedule_findings(TEAM_FINDINGS_DELAY)
         from .screens.base import StepScreen
 
         step_screen = next(
@@ -539,7 +543,7 @@ class BmcApp(App[None]):
             return
         self.revision = self.editor.revision
         if self.team is not None:
-            self._schedule_findings()
+            self._schedule_findings(TEAM_FINDINGS_DELAY)
             return
         if not self.can_edit:
             return
@@ -555,11 +559,11 @@ class BmcApp(App[None]):
             self._save_timer.reset()
         self._schedule_findings()
 
-    def _schedule_findings(self) -> None:
+    def _schedule_findings(self, delay: float = FINDINGS_DELAY) -> None:
         # Findings follow once typing pauses (a trailing debounce): recomputing them in the
         # middle of a word would land on a keystroke and make it late.
         if self._findings_timer is None:
-            self._findings_timer = self.set_timer(FINDINGS_DELAY, self._refresh_findings)
+            self._findings_timer = self.set_timer(delay, self._refresh_findings)
         else:
             self._findings_timer.reset()
 
