@@ -180,22 +180,25 @@ class StepScreen(Screen[None]):
         The field with the focus keeps its cursor; what this member typed is already in the
         session (each key is sent), so nothing half-typed is lost.
         """
-        for item_list in self.query(ItemList):
+        # Looked up once per change, not per field (a DOM walk each, on every teammate's key).
+        lists = list(self.query(ItemList))
+        forms = list(self.query(ItemForm))
+        for item_list in lists:
             if item_list.kind in change.kinds:
                 item_list.reload()
         for key in change.keys:
             if key[0] != "item":
                 continue
             _, kind, item_id, name = key
-            for item_list in self.query(ItemList):
+            for item_list in lists:
                 if item_list.kind == kind:
                     # Already gathered over TEAM_REFRESH: shown now, not after a typing pause.
                     item_list.refresh_item(item_id)
-            for form in self.query(ItemForm):
+            for form in forms:
                 if form.kind == kind and form.item_id == item_id:
                     form.refresh_field(name)
         if change.kinds:
-            for form in self.query(ItemForm):
+            for form in forms:
                 if form.item_id is not None and self.session.find(form.item_id) is None:
                     form.show(form.item_id)  # deleted by a teammate: nothing to edit here
                 else:

@@ -48,4 +48,6 @@ class TeamBar(Static):
                 text.append(" ✎", style="magenta")
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            # One line high (CSS): redrawn in place, without a layout of the whole screen
+            # each time a teammate starts or stops typing in a field.
+            self.update(text, layout=False)
