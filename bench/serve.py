@@ -275,7 +275,7 @@ async def until_quiet(
     while time.perf_counter() - start < timeout:
         before = _tree_cpu(server)
         await asyncio.sleep(1.0)
-        quiet = quiet + 1 if _tree_cpu(server) - before < share * 1.0 else 0
+        quiet = quiet + 1 if _tree_cpu(server) - before < share else 0
         if quiet >= seconds:
             return time.perf_counter() - start
     raise RuntimeError(f"the server never went quiet in {timeout:.0f} s")
