@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import subprocess
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -27,7 +26,7 @@ from typing import Any
 import asyncssh
 
 from .common import Row, median, p95, ratio_row, temp_dir
-from .serve import Term, _tree_cpu, make_sessions, start_server, until_quiet
+from .serve import Term, _tree_cpu, make_sessions, start_server, stop_server, until_quiet
 
 PEOPLE = 30
 CANVAS = b"Who do you create value for?"
@@ -155,11 +154,7 @@ def run(quick: bool = False) -> list[Row]:
         try:
             out = asyncio.run(_bench(port, proc.pid, sessions, quick))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
     cores = os.cpu_count() or 0
     every = [x for r in out["summon"] for x in r]
     worst = max(every)

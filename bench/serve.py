@@ -183,6 +183,15 @@ def start_server(
     return proc, int(match.group(1))
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Stop `serve` (SIGTERM: it saves and closes every session), killed after 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def make_sessions(sessions: Path, names: list[str], step: str = "canvas") -> None:
     """Each participant's session, from the platform example, at `step`."""
     from bmc_tui.examples import load_example
@@ -390,11 +399,7 @@ def run(quick: bool = False, bare_cold_start: float | None = None) -> list[Row]:
         try:
             out = asyncio.run(_bench(port, proc, quick))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
     cores = os.cpu_count() or 0
     e1, e10, e50 = out["echo_1"], out["echo_10"], out["echo_50"]
     rows.append(

@@ -19,14 +19,13 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import time
 from typing import Any
 
 import asyncssh
 
 from .common import Row, median, p95, ratio_row, temp_dir, uss_bytes
-from .serve import _tree_cpu, make_sessions, participant_pids, start_server
+from .serve import _tree_cpu, make_sessions, participant_pids, start_server, stop_server
 
 MiB = 1024 * 1024
 TEAMS = 5
@@ -203,11 +202,7 @@ def run(quick: bool = False) -> list[Row]:
         try:
             out = asyncio.run(_bench(port, proc.pid, keys))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
     cores = os.cpu_count() or 0
     seen = out["team_seen"]
     missing = out["expected_seen"] - len(seen)

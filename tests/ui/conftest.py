@@ -13,6 +13,7 @@ from bmc_tui.app import AppConfig, BmcApp
 from bmc_tui.codec import parse_toml
 from bmc_tui.examples import load_example
 from bmc_tui.model import Session
+from bmc_tui.serve.hub import Hub
 from bmc_tui.store import Store
 
 
@@ -48,6 +49,18 @@ def make_app(folder: Path, path: Path | None = None, **options: object) -> BmcAp
 
 def saved(path: Path) -> Session:
     return parse_toml(path.read_bytes())
+
+
+def member_app(hub: Hub, sessions_dir: Path, person: str, team: str = "red") -> BmcApp:
+    """A member's app on `team`'s session, admitted to the hub as `person`."""
+    return make_app(
+        sessions_dir,
+        None,
+        participant=True,
+        team_socket=hub.socket_path,
+        team_secret=hub.admit(team, person),
+        settings_file=sessions_dir.parent / f"{person}-settings.toml",
+    )
 
 
 async def wait_for(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from bmc_tui.app import BmcApp
 from bmc_tui.codec import parse_toml
 from bmc_tui.model import Item
 from bmc_tui.room import Room, Summon, read_room, write_room
@@ -25,7 +24,7 @@ from bmc_tui.serve.hub import Hub
 from bmc_tui.store import Store
 from bmc_tui.votes import Candidate, new_vote, read_ballot, read_ballots
 
-from .conftest import make_app, wait_for
+from .conftest import member_app, wait_for
 
 TEAMS = {"teams": [{"id": "red", "name": "Red", "members": ["ana", "bo"]}]}
 
@@ -50,17 +49,6 @@ async def hub(sessions_dir: Path) -> AsyncIterator[Hub]:
             yield hub
         finally:
             await hub.close()
-
-
-def member_app(hub: Hub, sessions_dir: Path, person: str) -> BmcApp:
-    return make_app(
-        sessions_dir,
-        None,
-        participant=True,
-        team_socket=hub.socket_path,
-        team_secret=hub.admit("red", person),
-        settings_file=sessions_dir.parent / f"{person}-settings.toml",
-    )
 
 
 def _now() -> datetime:

@@ -20,7 +20,7 @@ from bmc_tui.store import Store
 from bmc_tui.widgets.item_list import ItemList
 from bmc_tui.widgets.team_bar import TeamBar
 
-from .conftest import make_app, wait_for
+from .conftest import member_app, wait_for
 
 
 @pytest.fixture
@@ -38,17 +38,6 @@ async def hub(sessions_dir: Path) -> AsyncIterator[Hub]:
             yield hub
         finally:
             await hub.close()
-
-
-def member_app(hub: Hub, sessions_dir: Path, person: str) -> BmcApp:
-    return make_app(
-        sessions_dir,
-        None,
-        participant=True,
-        team_socket=hub.socket_path,
-        team_secret=hub.admit("red", person),
-        settings_file=sessions_dir.parent / f"{person}-settings.toml",
-    )
 
 
 def shown(app: BmcApp) -> str:
