@@ -20,6 +20,7 @@ from ..widgets.footer import KeysFooter
 from ..widgets.item_form import ItemForm
 from ..widgets.item_list import ItemList, item_label
 from ..widgets.step_bar import StepBar
+from .compositor import LineCompositor
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -67,6 +68,8 @@ class StepScreen(Screen[None]):
 
     def __init__(self, target: str | None = None) -> None:
         super().__init__(classes=f"step step-{self.STEP}")
+        # Typing repaints one or two rows; Textual's own compositor repaints every widget.
+        self._compositor = LineCompositor()
         self.target = target
         self._shown_state: tuple[object, ...] | None = None
         self._held: dict[Callable[[Any], object], tuple[DOMNode, str]] = {}
