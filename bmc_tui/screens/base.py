@@ -183,9 +183,10 @@ class StepScreen(Screen[None]):
         The field with the focus keeps its cursor; what this member typed is already in the
         session (each key is sent), so nothing half-typed is lost.
         """
-        # Looked up once per change, not per field (a DOM walk each, on every teammate's key).
-        lists = list(self.query(ItemList))
-        forms = list(self.query(ItemForm))
+        # Looked up once per change, by type: a CSS query matches each node's ancestry, a
+        # cost paid on every member's screen for every teammate's key.
+        lists = list(self.walk_children(ItemList))
+        forms = list(self.walk_children(ItemForm))
         for item_list in lists:
             if item_list.kind in change.kinds:
                 item_list.reload()
