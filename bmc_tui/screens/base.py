@@ -268,7 +268,8 @@ class StepScreen(Screen[None]):
             form.show(form.item_id)
 
     def on_item_form_edited(self, event: ItemForm.Edited) -> None:
-        for item_list in self.query(ItemList):
+        # Every key typed in a form: by type, not by a CSS query (see team_changed).
+        for item_list in self.walk_children(ItemList):
             if item_list.kind == event.form.kind:
                 item_list.refresh_item_soon(event.item_id)
 
