@@ -10,7 +10,14 @@ All in one run, on one server (the real binary, `--open` on loopback, a roster o
 Measured: a member's own echo (key written → the text typed so far is back on their own
 screen), a teammate's change (key written → it shows on each of the three teammates'
 screens), the CPU of the whole server tree per key typed, and the USS of each member's
-app process against the participant's.
+app process against the participant's. Each typing round starts, and each USS is read,
+once the server's tree has been quiet for three seconds (every app settled: first screen
+drawn, next step built ahead), so the two sides are compared in the same state.
+
+For context, with no verdict: 3. twenty participants typing at that pace at once, each on
+a session of their own (no teams). Its echo against the lone participant's is what the
+load of twenty typists costs on this machine; the team line against it is what co-editing
+adds.
 """
 
 from __future__ import annotations
@@ -25,7 +32,14 @@ from typing import Any
 import asyncssh
 
 from .common import Row, median, p95, ratio_row, temp_dir, uss_bytes
-from .serve import _tree_cpu, make_sessions, participant_pids, start_server, stop_server
+from .serve import (
+    _tree_cpu,
+    make_sessions,
+    participant_pids,
+    start_server,
+    stop_server,
+    until_quiet,
+)
 
 MiB = 1024 * 1024
 TEAMS = 5
@@ -139,6 +153,9 @@ def names(team: int) -> list[str]:
     return [f"t{team}m{m}" for m in range(PER_TEAM)]
 
 
+SOLOS = [f"solo{n}" for n in range(TEAMS * PER_TEAM)]
+
+
 async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     # 1. Alone.
@@ -148,12 +165,13 @@ async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
     solo.chan.write(b"\x1b")
     await asyncio.sleep(0.5)
     await start_item(solo)
+    await until_quiet(server)
     alone: dict[str, list[float]] = {"echo": [], "seen": []}
     cpu0 = _tree_cpu(server)
     await type_keys(solo, [], keys * 2, 1, alone)
     out["alone_cpu_per_key"] = (_tree_cpu(server) - cpu0) / len(alone["echo"])
     out["alone_echo"] = alone["echo"]
-    await asyncio.sleep(1.0)
+    await until_quiet(server)
     out["uss_solo"] = [uss_bytes(pid) for pid in participant_pids(server)]
     conn.close()
     await asyncio.sleep(2.0)
@@ -167,7 +185,7 @@ async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
             screens.append(s)
     for screen in screens:
         await start_item(screen)
-    await asyncio.sleep(2.0)
+    await until_quiet(server)
     team: dict[str, list[float]] = {"echo": [], "seen": []}
     cpu0 = _tree_cpu(server)
     jobs = []
@@ -180,7 +198,28 @@ async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
     out["team_echo"] = team["echo"]
     out["team_seen"] = team["seen"]
     out["expected_seen"] = len(team["echo"]) * (PER_TEAM - 1)
+    await until_quiet(server)
     out["uss_members"] = [uss_bytes(pid) for pid in participant_pids(server)]
+    for c in conns:
+        c.close()
+    await asyncio.sleep(2.0)
+    # 3. For context: as many typing at once, each on their own session.
+    conns, screens = [], []
+    for start in range(0, len(members), PER_TEAM):
+        got = await asyncio.gather(*(connect(port, n) for n in SOLOS[start : start + PER_TEAM]))
+        for c, s in got:
+            conns.append(c)
+            screens.append(s)
+    for screen in screens:
+        await asyncio.wait_for(screen.seen(b"This workshop has teams", 0), 30)
+        screen.chan.write(b"\x1b")
+    await asyncio.sleep(0.5)
+    for screen in screens:
+        await start_item(screen)
+    await until_quiet(server)
+    solos: dict[str, list[float]] = {"echo": [], "seen": []}
+    await asyncio.gather(*(type_keys(s, [], keys, 300 + i, solos) for i, s in enumerate(screens)))
+    out["solos_echo"] = solos["echo"]
     for c in conns:
         c.close()
     return out
@@ -190,7 +229,7 @@ def run(quick: bool = False) -> list[Row]:
     keys = 15 if quick else 40
     with temp_dir("teams") as folder:
         sessions = folder / "sessions"
-        make_sessions(sessions, ["solo", *(f"team-t{t}" for t in range(TEAMS))])
+        make_sessions(sessions, ["solo", *SOLOS, *(f"team-t{t}" for t in range(TEAMS))])
         roster = folder / "roster.toml"
         roster.write_text(
             "".join(
@@ -216,6 +255,19 @@ def run(quick: bool = False) -> list[Row]:
             label="p95",
             baseline_name="alone",
             data={"n": len(out["team_echo"]), "alone_n": len(out["alone_echo"])},
+        ),
+        ratio_row(
+            "teams",
+            f"(context) own echo p95, {len(SOLOS)} typing each on their own session vs 1 alone",
+            p95(out["solos_echo"]),
+            p95(out["alone_echo"]),
+            None,
+            label="p95",
+            baseline_name="alone",
+            data={
+                "n": len(out["solos_echo"]),
+                "team_vs_these": round(p95(out["team_echo"]) / p95(out["solos_echo"]), 2),
+            },
         ),
         Row(
             "teams",
