@@ -11,7 +11,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Input, Label, Select, TextArea
 
 from ..model import KIND_TITLES, KINDS, LINK_SCHEMA, Session
@@ -20,7 +19,7 @@ from ..widgets.footer import KeysFooter
 from ..widgets.item_form import ItemForm
 from ..widgets.item_list import ItemList, item_label
 from ..widgets.step_bar import StepBar
-from .compositor import LineCompositor
+from .compositor import LineScreen
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -50,7 +49,7 @@ SESSION_CONTENT: tuple[str, ...] = tuple(
 )
 
 
-class StepScreen(Screen[None]):
+class StepScreen(LineScreen):
     """A workshop step. Subclasses set STEP and implement `compose_body`.
 
     `target` is an item id (or block/rating/fitness key) to put the cursor on when the
@@ -67,9 +66,8 @@ class StepScreen(Screen[None]):
     watchers of the app's `revision` and `findings`, which catch up when it is shown)."""
 
     def __init__(self, target: str | None = None) -> None:
+        # Drawn row by row, as soon as a change is handled (see compositor.py).
         super().__init__(classes=f"step step-{self.STEP}")
-        # Typing repaints one or two rows; Textual's own compositor repaints every widget.
-        self._compositor = LineCompositor()
         self.target = target
         self._shown_state: tuple[object, ...] | None = None
         self._held: dict[Callable[[Any], object], tuple[DOMNode, str]] = {}

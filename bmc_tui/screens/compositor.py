@@ -1,4 +1,4 @@
-"""A step screen's compositor: a partial update renders only the lines that changed.
+"""How a step screen draws: only the rows that changed, as soon as they changed.
 
 Textual 8.2.8 (pinned) renders a partial update by taking the box around every changed
 region and asking each widget whose *clip* meets that box for all of its lines (from its
@@ -11,15 +11,25 @@ of a server's CPU (docs/performance.md, "Teams").
 `LineCompositor` asks each widget only for its lines on the changed rows. What reaches
 the terminal is the same: a row that changed is rendered in full, front to back, exactly
 as Textual does it (tests/ui/test_line_compositor.py compares the two on every step).
+
+`LineScreen` also draws a change as soon as the screen has handled it. Textual draws on a
+60 Hz clock that runs from when the screen started: a key waits for the next tick (8 ms
+on average), and a key handled a moment late on a busy server misses one and waits a
+whole frame more. Here a change is drawn when the screen goes idle, unless a frame went
+out less than a frame's time ago (then Textual's clock draws it, as before): at most 60
+frames a second still, and no wait for a tick.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import cast
+from typing import Any, cast
 
+from textual import events
 from textual._compositor import Compositor
 from textual.geometry import Region
+from textual.screen import UPDATE_PERIOD, Screen
 from textual.strip import Strip
 
 
@@ -72,3 +82,33 @@ class LineCompositor(Compositor):
                         if chops_line.get(cut) is None:
                             chops_line[cut] = piece
         return cast("Sequence[Mapping[int, Strip]]", chops)
+
+
+class LineScreen(Screen[None]):
+    """A screen drawn by `LineCompositor`, each change drawn once the screen is idle."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._compositor = LineCompositor()
+        self._last_frame = 0.0
+
+    def _on_timer_update(self) -> None:
+        self._last_frame = time.perf_counter()
+        super()._on_timer_update()
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        if (
+            self.is_current
+            and not self.app._batch_count
+            and (
+                self._layout_required
+                or self._scroll_required
+                or self._repaint_required
+                or self._dirty_widgets
+            )
+            and time.perf_counter() - self._last_frame >= UPDATE_PERIOD
+        ):
+            event.prevent_default()
+            self._on_timer_update()  # what Textual's clock would do at its next tick
+            return
+        await super()._on_idle(event)

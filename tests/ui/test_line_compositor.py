@@ -1,18 +1,24 @@
-"""A step screen's compositor (bmc_tui/screens/compositor.py) sends the terminal exactly
-what Textual's own would, while asking only the widgets on the changed rows to render."""
+"""How a step screen draws (bmc_tui/screens/compositor.py): it sends the terminal exactly
+what Textual's compositor would, asking only the widgets on the changed rows to render,
+and draws a change once it is handled instead of at the next tick of a 60 Hz clock."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Input
 
 from bmc_tui.model import STEPS
 from bmc_tui.screens.base import StepScreen
-from bmc_tui.screens.compositor import LineCompositor, _bands
+from bmc_tui.screens.compositor import LineCompositor, LineScreen, _bands
 from bmc_tui.widgets.footer import KeysFooter
 from bmc_tui.widgets.item_list import ItemList
 from bmc_tui.widgets.step_bar import StepBar
@@ -44,6 +50,13 @@ def _sent(compositor: Compositor, regions: list[Region], render: object, console
     chops = render(compositor, crop, rows.__contains__)  # type: ignore[operator]
     chop_ends = [cut_set[1:] for cut_set in compositor.cuts]
     return ChopsUpdate(chops, spans, chop_ends).render_segments(console)  # type: ignore[arg-type]
+
+
+async def _until(condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)
 
 
 def test_bands_are_runs_of_consecutive_rows() -> None:
@@ -100,3 +113,52 @@ async def test_a_changed_item_row_asks_only_the_widgets_on_that_row(
         assert StepBar.__name__ not in asked
         assert KeysFooter.__name__ not in asked
         assert items.region.contains(items.region.x, row)
+
+
+async def test_a_key_is_drawn_once_handled_without_waiting_for_textuals_clock(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path, build_ahead=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what="the canvas")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), what="the item's field")
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, LineScreen)
+        # Textual's 60 Hz clock is stopped for good: whatever is drawn now, the screen drew
+        # on its own, as soon as it had handled the key.
+        monkeypatch.setattr(screen._update_timer, "resume", lambda: None)
+        drawn: list[str] = []
+        refresh = screen._compositor_refresh
+
+        def counted() -> None:
+            field = app.focused
+            drawn.append(field.value if isinstance(field, Input) else "")
+            refresh()
+
+        monkeypatch.setattr(screen, "_compositor_refresh", counted)
+        await pilot.press("Q")
+        # Waited for without `pilot.pause`, which draws a frame itself.
+        await _until(lambda: any(v.endswith("Q") for v in drawn), "the Q drawn")
+        assert app.screen.query_one("#field-text", Input).value.endswith("Q")
+
+
+async def test_frames_stay_a_frame_apart(sessions_dir: Path) -> None:
+    """Drawn at once only when the last frame is a frame's time old: still ≤ 60 a second."""
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path, build_ahead=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what="the canvas")
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, LineScreen)
+        screen._last_frame = time.perf_counter() + 60  # "a frame just went out", for a minute
+        before = screen._last_frame
+        screen.refresh()
+        assert screen._repaint_required  # there is something to draw
+        await screen._on_idle(events.Idle())
+        assert screen._last_frame == before, "drew within a frame of the last one"
+        # Not lost: Textual's clock draws it instead, at its next tick.
+        await _until(lambda: screen._last_frame != before, "the clock's frame")
