@@ -181,8 +181,11 @@ class QuietLinuxDriver(LinuxDriver):
             self._output.write(data)
 
     def flush(self) -> None:
-        if self._output is not None:
-            self._output.flush()
+        # Textual calls this after every frame. Output is written as fast as the terminal
+        # takes it; waiting here would stall the app behind a terminal that stopped reading
+        # (a dropped connection: the hang-up could not even be handled). As with Textual's
+        # writer thread, only closing waits (`LoopWriter.close`).
+        return
 
     def close(self) -> None:
         if self._output is not None:

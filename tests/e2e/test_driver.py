@@ -187,3 +187,44 @@ def test_stopped_and_continued_from_outside_it_keeps_one_input_thread(tmp_path: 
         term.wait_until(term.exited, "the app to exit", timeout=10.0)
     session = parse_toml(handle.path.read_bytes())
     assert [s.text for s in session.canvas.customer_segments] == ["Dock workers"]
+
+
+def test_a_terminal_that_stops_reading_does_not_stall_the_hang_up(tmp_path: Path) -> None:
+    """Nobody reads the terminal any more (a dropped connection whose PTY is still open):
+    frames pile up, yet the app still handles the hang-up at once and saves what was typed."""
+    store = Store(tmp_path / "sessions")
+    template = load_example("platform")
+    template.canvas.customer_segments = []
+    template.step = "canvas"
+    handle = store.create("Stalled", template=template)
+    handle.session.step = "canvas"
+    store.save(handle)
+    store.close(handle)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"},
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    argv = [bmc_tui_binary(), "open", str(handle.path), "--participant"]
+    with app_on_pty(argv, env) as term:
+        term.wait_for(b"Customer Segments")
+        term.send(b"a")
+        term.wait_until(term.still, "the form to open")
+        term.send(b"Ferry riders")
+        term.wait_for(b"Ferry riders")
+        # From here on nothing is read: whole screens (every step in turn) fill the PTY.
+        for _ in range(6):
+            for key in (b"\x1bOQ", b"\x1bOR", b"\x1bOS", b"\x1b[15~", b"\x1b[17~"):
+                term.send(key)  # F2-F6
+        time.sleep(1.0)
+        readable, _, _ = select.select([term.fd], [], [], 0)
+        assert readable, "the app drew nothing while unread: the test proves nothing"
+        os.kill(term.pid, signal.SIGHUP)
+        start = time.monotonic()
+        while not term.exited() and time.monotonic() - start < 10:
+            time.sleep(0.05)  # still not reading
+        assert term.exited(), "the app never handled the hang-up"
+        assert time.monotonic() - start < 2.0, "the hang-up waited for the terminal"
+    session = parse_toml(handle.path.read_bytes())
+    assert [s.text for s in session.canvas.customer_segments] == ["Ferry riders"]
