@@ -103,6 +103,17 @@ async def connect(port: int, name: str) -> tuple[Any, Screen]:
     return conn, session
 
 
+async def connect_all(port: int, people: list[str]) -> tuple[list[Any], list[Screen]]:
+    """Everyone connected, PER_TEAM at a time; their connections and screens, in order."""
+    conns, screens = [], []
+    for start in range(0, len(people), PER_TEAM):
+        got = await asyncio.gather(*(connect(port, n) for n in people[start : start + PER_TEAM]))
+        for conn, screen in got:
+            conns.append(conn)
+            screens.append(screen)
+    return conns, screens
+
+
 async def start_item(screen: Screen) -> None:
     """Add an item: its text field takes the focus (wait for the empty item, then a bit)."""
     drawn = screen.output.count(b"(no text yet)")
@@ -177,12 +188,7 @@ async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
     await asyncio.sleep(2.0)
     # 2. Five teams of four.
     members = [name for t in range(TEAMS) for name in names(t)]
-    conns, screens = [], []
-    for start in range(0, len(members), PER_TEAM):
-        got = await asyncio.gather(*(connect(port, n) for n in members[start : start + PER_TEAM]))
-        for c, s in got:
-            conns.append(c)
-            screens.append(s)
+    conns, screens = await connect_all(port, members)
     for screen in screens:
         await start_item(screen)
     await until_quiet(server)
@@ -204,12 +210,7 @@ async def _bench(port: int, server: int, keys: int) -> dict[str, Any]:
         c.close()
     await asyncio.sleep(2.0)
     # 3. For context: as many typing at once, each on their own session.
-    conns, screens = [], []
-    for start in range(0, len(members), PER_TEAM):
-        got = await asyncio.gather(*(connect(port, n) for n in SOLOS[start : start + PER_TEAM]))
-        for c, s in got:
-            conns.append(c)
-            screens.append(s)
+    conns, screens = await connect_all(port, SOLOS)
     for screen in screens:
         await asyncio.wait_for(screen.seen(b"This workshop has teams", 0), 30)
         screen.chan.write(b"\x1b")

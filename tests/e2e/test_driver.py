@@ -94,12 +94,16 @@ def app_on_pty(argv: list[str], env: dict[str, str]) -> Iterator[Pty]:
         os.close(fd)
 
 
-def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
+def participant_on_empty_canvas(
+    tmp_path: Path, title: str
+) -> tuple[Path, list[str], dict[str, str]]:
+    """A session at the canvas with no customer segments, and the installed binary's
+    participant command line and environment to open it (Textual's own driver not forced)."""
     store = Store(tmp_path / "sessions")
     template = load_example("platform")
     template.canvas.customer_segments = []
     template.step = "canvas"
-    handle = store.create("Quiet", template=template)
+    handle = store.create(title, template=template)
     handle.session.step = "canvas"
     store.save(handle)
     store.close(handle)
@@ -109,7 +113,11 @@ def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
-    argv = [bmc_tui_binary(), "open", str(handle.path), "--participant"]
+    return handle.path, [bmc_tui_binary(), "open", str(handle.path), "--participant"], env
+
+
+def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
+    path, argv, env = participant_on_empty_canvas(tmp_path, "Quiet")
     with app_on_pty(argv, env) as term:
         term.wait_for(b"Customer Segments")
 
@@ -146,28 +154,14 @@ def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
         term.send(b"\x11")
         term.wait_until(term.exited, "the app to exit", timeout=10.0)
     assert term.exit_status is not None and os.waitstatus_to_exitcode(term.exit_status) == 0
-    session = parse_toml(handle.path.read_bytes())
+    session = parse_toml(path.read_bytes())
     assert [s.text for s in session.canvas.customer_segments] == ["Night shifts", "Bakers"]
 
 
 def test_stopped_and_continued_from_outside_it_keeps_one_input_thread(tmp_path: Path) -> None:
     """SIGSTOP/SIGCONT not made by the app (an administrator, a debugger): the keys typed
     meanwhile arrive once and in order, read by the one input thread there was before."""
-    store = Store(tmp_path / "sessions")
-    template = load_example("platform")
-    template.canvas.customer_segments = []
-    template.step = "canvas"
-    handle = store.create("Paused", template=template)
-    handle.session.step = "canvas"
-    store.save(handle)
-    store.close(handle)
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"},
-        "TERM": "xterm-256color",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    argv = [bmc_tui_binary(), "open", str(handle.path), "--participant"]
+    path, argv, env = participant_on_empty_canvas(tmp_path, "Paused")
     with app_on_pty(argv, env) as term:
         term.wait_for(b"Customer Segments")
         term.send(b"a")
@@ -179,34 +173,20 @@ def test_stopped_and_continued_from_outside_it_keeps_one_input_thread(tmp_path: 
         mark = len(term.output)
         term.wait_for(b"Dock workers", mark)
         # Saved (in a short-lived worker thread, gone once the file holds the text).
-        term.wait_until(lambda: b"Dock workers" in handle.path.read_bytes(), "the save")
+        term.wait_until(lambda: b"Dock workers" in path.read_bytes(), "the save")
         term.wait_until(term.still, "the typing to settle")
         # Textual's own answer to SIGCONT starts application mode again: a second thread.
         assert set(term.thread_slices()) == threads
         term.send(b"\x11")
         term.wait_until(term.exited, "the app to exit", timeout=10.0)
-    session = parse_toml(handle.path.read_bytes())
+    session = parse_toml(path.read_bytes())
     assert [s.text for s in session.canvas.customer_segments] == ["Dock workers"]
 
 
 def test_a_terminal_that_stops_reading_does_not_stall_the_hang_up(tmp_path: Path) -> None:
     """Nobody reads the terminal any more (a dropped connection whose PTY is still open):
     frames pile up, yet the app still handles the hang-up at once and saves what was typed."""
-    store = Store(tmp_path / "sessions")
-    template = load_example("platform")
-    template.canvas.customer_segments = []
-    template.step = "canvas"
-    handle = store.create("Stalled", template=template)
-    handle.session.step = "canvas"
-    store.save(handle)
-    store.close(handle)
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"},
-        "TERM": "xterm-256color",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    argv = [bmc_tui_binary(), "open", str(handle.path), "--participant"]
+    path, argv, env = participant_on_empty_canvas(tmp_path, "Stalled")
     with app_on_pty(argv, env) as term:
         term.wait_for(b"Customer Segments")
         term.send(b"a")
@@ -226,5 +206,5 @@ def test_a_terminal_that_stops_reading_does_not_stall_the_hang_up(tmp_path: Path
             time.sleep(0.05)  # still not reading
         assert term.exited(), "the app never handled the hang-up"
         assert time.monotonic() - start < 2.0, "the hang-up waited for the terminal"
-    session = parse_toml(handle.path.read_bytes())
+    session = parse_toml(path.read_bytes())
     assert [s.text for s in session.canvas.customer_segments] == ["Ferry riders"]
