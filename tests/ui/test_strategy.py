@@ -264,8 +264,9 @@ async def test_buyer_context_comes_before_the_markets(tmp_path: Path) -> None:
         buyers = screen_of(app).query_one("#strategy-buyers", Input)
         assert current_section(app) == "sec-markets" and buyers.has_focus
         await type_text(pilot, "They decide on the ferry, in seconds")
-        session = await wait_saved(pilot, path, lambda s: bool(s.strategy.buyers))
-        assert session.strategy.buyers == "They decide on the ferry, in seconds"
+        typed = "They decide on the ferry, in seconds"
+        session = await wait_saved(pilot, path, lambda s: s.strategy.buyers == typed)
+        assert session.strategy.buyers == typed
         await wait_for(
             pilot,
             lambda: not any(f.rule == "strategy.no-buyer-context" for f in app.findings),
