@@ -38,7 +38,7 @@ from typing import Any, Final
 
 from .codec import SessionFormatError, item_from_toml, item_to_toml
 from .editing import NOUNS, EditError, Editor, LinkRef, UnknownName
-from .model import KIND_TITLES, KINDS, Item, Session
+from .model import KIND_TITLES, KINDS, STRATEGY_LISTS, Item, Session
 from .text import one_line
 
 # What an argument of an operation may be (checked before the Editor sees it).
@@ -466,6 +466,80 @@ def same_content(a: Session, b: Session) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in _CONTENT)
 
 
+def content_change(before: Session, after: Session) -> Change:
+    """What a screen showing `before` must show again to show `after`, field by field.
+
+    Going from one copy to the other is then shown in place, like a teammate's change:
+    a whole new screen would drop what the member is typing (keys still on their way to
+    the session). Only a part no screen shows in place (tables this version does not
+    know) asks for everything again (`full`).
+    """
+    change = Change()
+    for name in ("title", "currency", "facilitator", "participants"):
+        if getattr(before, name) != getattr(after, name):
+            change.keys.add(("session", name))
+    old_social, new_social = before.social, after.social
+    if old_social.problem != new_social.problem:
+        change.keys.add(("problem",))
+    for group, old, new in (
+        ("answer", old_social.answers, new_social.answers),
+        ("rating", old_social.ratings, new_social.ratings),
+    ):
+        change.keys |= {
+            (group, key) for key in old.keys() | new.keys() if old.get(key) != new.get(key)
+        }
+    for part, group in ((before.strategy, "strategy"), (before.fitness, "fitness")):
+        other = getattr(after, group)
+        for spec in dataclasses.fields(part):
+            if spec.name in STRATEGY_LISTS or spec.name == "extra":
+                continue
+            if getattr(part, spec.name) != getattr(other, spec.name):
+                change.keys.add((group, spec.name))
+    for kind in KINDS:
+        old_items, new_items = before.items_of(kind), after.items_of(kind)
+        if [i.id for i in old_items] != [i.id for i in new_items]:
+            change.kinds.add(kind)
+        olds = {item.id: item for item in old_items}
+        for item in new_items:
+            was = olds.get(item.id)
+            if was is not None and was != item:
+                change.keys |= {
+                    ("item", kind, item.id, name) for name in _item_differences(was, item)
+                }
+    unshown = (
+        before.extra,
+        before.social.extra,
+        before.canvas.extra,
+        before.strategy.extra,
+        before.fitness.extra,
+    )
+    now = (
+        after.extra,
+        after.social.extra,
+        after.canvas.extra,
+        after.strategy.extra,
+        after.fitness.extra,
+    )
+    change.full = unshown != now
+    return change
+
+
+def _item_differences(before: Item, after: Item) -> set[str]:
+    """The names of an item's fields (link fields one by one) that differ."""
+    names: set[str] = set()
+    if type(before) is not type(after):
+        return {spec.name for spec in dataclasses.fields(after)}
+    for spec in dataclasses.fields(before):
+        old, new = getattr(before, spec.name), getattr(after, spec.name)
+        if old == new:
+            continue
+        if spec.name in ("links", "extra"):
+            names |= {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+        else:
+            names.add(spec.name)
+    return names
+
+
 class RecordingEditor(Editor):
     """An Editor whose changes also become operations for the team (see `Replica`)."""
 
@@ -808,11 +882,12 @@ class Replica:
             return Change()
         live = self.session
         fresh = copy.deepcopy(self.confirmed)
+        change = content_change(live, fresh)
         for name in _CONTENT:
             setattr(live, name, getattr(fresh, name))
         self.editor.revision += 1
         self._told.clear()
-        return Change(full=True)
+        return change
 
     def reset(self, session: Session, seq: int) -> Change:
         """A new copy of the team's session (on connecting again): pending changes are lost

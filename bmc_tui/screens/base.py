@@ -11,7 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Input, Label, Select, TextArea
+from textual.widgets import Input, Label, Select
 
 from ..model import KIND_TITLES, KINDS, LINK_SCHEMA, Session
 from ..widgets.banner import Banner
@@ -27,18 +27,6 @@ if TYPE_CHECKING:
     from ..app import BmcApp
     from ..collab import Change
     from ..editing import Editor
-
-
-def show_remote_text(area: TextArea, text: str) -> None:
-    """A teammate's text in a text area, keeping this member's cursor where it can stay."""
-    if area.text == text:
-        return
-    row, column = area.cursor_location
-    with area.prevent(TextArea.Changed):
-        area.load_text(text)
-    last = area.document.line_count - 1
-    row = min(row, last)
-    area.move_cursor((row, min(column, len(area.document.get_line(row)))))
 
 
 # What a step screen may show of a session: everything but where its user is and when it

@@ -278,14 +278,12 @@ class SocialScreen(StepScreen):
     def team_changed(self, change: Change) -> None:
         """A teammate's answers, ratings and diagnosis, shown where they are."""
         super().team_changed(change)
-        from .base import show_remote_text
-
         social = self.session.social
         for key in change.keys:
             if key[0] == "answer":
                 for area in self.query(AnswerArea):
                     if area.prompt_id == key[1]:
-                        show_remote_text(area, social.answers.get(key[1], ""))
+                        area.show_remote(social.answers.get(key[1], ""))
             elif key[0] == "rating":
                 for rating in self.query(Rating):
                     if rating.id == f"rating-{key[1]}":
@@ -343,6 +341,7 @@ class SocialScreen(StepScreen):
         if not isinstance(area, AnswerArea) or not self.bmc.can_edit:
             return
         event.stop()
+        area.took()
         typed = area.text
         kept = self.session.social.answers.get(area.prompt_id, "")
         if len(typed) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:

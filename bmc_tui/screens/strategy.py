@@ -129,6 +129,8 @@ class KeyDateForm(ItemForm):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "field-date" and not event.value.strip():
+            if isinstance(event.input, FieldInput):
+                event.input.took(event.value)
             event.input.add_class("-invalid")
             event.stop()
             event.prevent_default()  # ItemForm's handler would try to store "no date"
@@ -277,37 +279,33 @@ class StrategyScreen(StepScreen):
     def team_changed(self, change: Change) -> None:
         """A teammate's period, vision, focus or budget, shown in place (lists: the base)."""
         super().team_changed(change)
-        from .base import show_remote_text
-
         strategy = self.session.strategy
         for key in change.keys:
             if key[0] != "strategy":
                 continue
             name = key[1]
             value = getattr(strategy, name, None)
-            if name in ("start", "end", "vision", "transformation"):
-                widget = self.query_one(f"#strategy-{name}", Input)
-                shown = "" if value is None else str(value)
-                if widget.value != shown:
-                    cursor = widget.cursor_position
-                    with widget.prevent(Input.Changed):
-                        widget.value = shown
-                    widget.cursor_position = min(cursor, len(shown))
+            if name in ("start", "end", "buyers"):
+                field = self.query_one(f"#strategy-{name}", FieldInput)
+                if not field.has_class("-invalid"):  # a date half typed stays the person's
+                    shown = "" if value is None else str(value)
+                    field.show_remote(for_display(shown, keep_newlines=False))
+            elif name in ("vision", "transformation", "budget"):
+                self.query_one(f"#strategy-{name}", TextField).show_remote(value or "")
             elif name == "focus":
                 focus = self.query_one("#strategy-focus", Select)
                 with focus.prevent(Select.Changed):
                     focus.value = value if value in FOCUSES else Select.NULL
-            elif name == "budget":
-                show_remote_text(self.query_one("#strategy-budget", TextArea), value or "")
 
     def _fill_scalars(self) -> None:
         """Put the session's values into the period and budget fields (not an edit)."""
         strategy = self.session.strategy
         for name in ("start", "end", "buyers"):
-            widget = self.query_one(f"#strategy-{name}", Input)
             value = getattr(strategy, name)
-            with widget.prevent(Input.Changed):
-                widget.value = "" if value is None else for_display(str(value), keep_newlines=False)
+            self.query_one(f"#strategy-{name}", FieldInput).show_value(
+                "" if value is None else for_display(str(value), keep_newlines=False),
+                keep_cursor=False,
+            )
         for name in ("vision", "transformation"):
             area = self.query_one(f"#strategy-{name}", TextArea)
             with area.prevent(TextArea.Changed):
@@ -435,6 +433,8 @@ class StrategyScreen(StepScreen):
         if name not in SCALARS:
             return
         event.stop()
+        if isinstance(event.input, FieldInput):
+            event.input.took(event.value)
         if name in ("start", "end"):
             text = event.value.strip()
             try:
@@ -458,6 +458,8 @@ class StrategyScreen(StepScreen):
         name = (event.text_area.id or "").removeprefix("strategy-")
         if name in ("budget", "vision", "transformation"):
             area = event.text_area
+            if isinstance(area, TextField):
+                area.took()
             text = area.text
             kept = getattr(self.session.strategy, name) or ""
             if len(text) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:

@@ -34,6 +34,38 @@ class FieldInput(Input):
         # The whole example; what is shown is cut to the field's width at a word, with "…"
         # (the full text stays one key away, in F1).
         self.example = self.placeholder
+        self._taken = self.value
+
+    @property
+    def typed_ahead(self) -> bool:
+        """Keys typed here that the session has not taken yet.
+
+        Each key changes the value at once, but reaches the session only when its Changed
+        message has made its way to the form; a teammate's value shown in between would
+        drop those keys (they are sent after it, so theirs is what the team ends with).
+        """
+        return self.value != self._taken
+
+    def took(self, value: str) -> None:
+        """The form has handled the Changed message carrying `value`."""
+        self._taken = value
+
+    def show_value(self, text: str, *, keep_cursor: bool = True) -> None:
+        """Show a stored value (not an edit); the cursor stays where it can."""
+        self._taken = text
+        if self.value == text:
+            return
+        cursor = self.cursor_position
+        with self.prevent(Input.Changed):
+            self.value = text
+        if keep_cursor:
+            self.cursor_position = min(cursor, len(text))
+
+    def show_remote(self, text: str) -> None:
+        """A teammate's value, unless keys typed here are still on their way (see
+        `typed_ahead`): they come after it, so the field already shows what will stay."""
+        if not self.typed_ahead:
+            self.show_value(text)
 
     def on_resize(self, event: events.Resize) -> None:
         self.placeholder = fit_example(self.example, self.content_size.width - 1)

@@ -219,21 +219,17 @@ class ItemForm(VerticalScroll, can_focus=False):
         else the same item again, where what is being typed keeps its cursor."""
         widget = self.query_one(f"#field-{spec.name}")
         value = self._value_of(item, spec) if item is not None else None
-        if isinstance(widget, Input):
+        if isinstance(widget, FieldInput):
             shown = _input_text(spec, value)
             if fresh:
-                with widget.prevent(Input.Changed):
-                    widget.value = shown
+                widget.show_value(shown, keep_cursor=False)
                 if spec.kind == "amount":
                     self._amount_error(spec, "")
                 widget.remove_class("-invalid")
             elif widget.has_focus and widget.has_class("-invalid"):
                 return  # a date or number half typed (not yet a value): the person's, kept
-            elif widget.value != shown:
-                cursor = widget.cursor_position
-                with widget.prevent(Input.Changed):
-                    widget.value = shown
-                widget.cursor_position = min(cursor, len(shown))
+            else:
+                widget.show_remote(shown)
         elif isinstance(widget, Select):
             wanted = _to_tristate(value) if spec.kind == "tristate" else value
             with widget.prevent(Select.Changed):
@@ -308,6 +304,8 @@ class ItemForm(VerticalScroll, can_focus=False):
             return
         event.stop()
         text = event.value
+        if isinstance(event.input, FieldInput):
+            event.input.took(text)
         if spec.kind == "text":
             self._write(spec, text)
             return

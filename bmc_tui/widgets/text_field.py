@@ -30,11 +30,33 @@ class TextField(TextArea):
         kwargs.setdefault("tab_behavior", "focus")
         kwargs.setdefault("show_line_numbers", False)
         super().__init__(for_display(text), **kwargs)
+        self._taken = self.text
 
     def load_text(self, text: str) -> None:
         # Text from a file (or a teammate) may hold what a terminal would act on: shown
         # cleaned; the session keeps it as it was until someone edits the field.
         super().load_text(for_display(text))
+        self._taken = self.text
+
+    @property
+    def typed_ahead(self) -> bool:
+        """Keys typed here that the session has not taken yet (see FieldInput's)."""
+        return self.text != self._taken
+
+    def took(self) -> None:
+        """The screen has handled a Changed message: the session holds the text as it is."""
+        self._taken = self.text
+
+    def show_remote(self, text: str) -> None:
+        """A teammate's text, keeping the cursor where it can stay; not while keys typed
+        here are on their way to the session (they come after it, so they stay)."""
+        if self.typed_ahead or self.text == for_display(text):
+            return
+        row, column = self.cursor_location
+        with self.prevent(TextArea.Changed):
+            self.load_text(text)
+        row = min(row, self.document.line_count - 1)
+        self.move_cursor((row, min(column, len(self.document.get_line(row)))))
 
     def _on_focus(self, event: events.Focus) -> None:
         if not event.from_app_focus:

@@ -164,3 +164,123 @@ async def test_answers_and_ratings_of_a_teammate_show_in_place(
         await wait_for(pa, lambda: rating.value == 4, 5, "bo's rating for ana")
         answers = on_disk(hub).social.answers
         assert sorted(answers.values()) == ["Because", "Mine"]
+
+
+async def test_items_added_at_once_take_the_teams_order_in_place_as_both_type_on(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    """Each adds on their own copy first, so one of them had the order the other way round:
+    their screen is put in the team's order where it is, never built again (a new screen
+    would drop the keys typed while it was built)."""
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        for app in (ana, bo):
+            await wait_for(pa, lambda app=app: app.screen.query(ItemList), 5, "the list")
+        screens = {app: app.screen for app in (ana, bo)}
+        for app in (ana, bo):  # in one go: neither has seen the other's item yet
+            with app._context():
+                app.screen.query_one(ItemList).action_add()
+        fields = {}
+        for app, pilot, text in ((ana, pa, "Ferry riders"), (bo, pb, "Night owls")):
+            await wait_for(pilot, lambda app=app: isinstance(app.focused, Input), 5, "the field")
+            fields[app] = app.focused
+            await pilot.press(*text)
+        await wait_for(
+            pa,
+            lambda: (
+                sorted(i.text for i in on_disk(hub).canvas.customer_segments)
+                == ["Ferry riders", "Night owls"]
+            ),
+            5,
+            "both items at the hub",
+        )
+        order = [i.text for i in on_disk(hub).canvas.customer_segments]
+
+        def in_order(app: BmcApp) -> bool:
+            lines = shown(app).splitlines()
+            return [next((t for t in order if t in line), None) for line in lines] == order
+
+        for app, text in ((ana, "Ferry riders"), (bo, "Night owls")):
+            await wait_for(
+                pa, lambda app=app: in_order(app), 5, f"the order {order}: {shown(app)!r}"
+            )
+            assert app.screen is screens[app]
+            assert app.focused is fields[app] and fields[app].value == text
+
+
+async def test_a_teammates_text_never_drops_keys_typed_but_not_yet_in_the_session(
+    hub: Hub, sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key changes the field at once and reaches the session a moment later; a teammate's
+    change to that field shown in between must not take those keys away."""
+    import bmc_tui.app
+
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        await pb.press("a", *"Night ")
+        field = bo.focused
+        assert isinstance(field, Input)
+        replica = bo.team.replica  # type: ignore[union-attr]
+        assert replica is not None
+        item_id = replica.session.canvas.customer_segments[0].id
+        await wait_for(pb, lambda: "Night " in shown(ana), 5, "bo's item on ana's screen")
+        # From here, teammates' changes show only when the test says so.
+        monkeypatch.setattr(bmc_tui.app, "TEAM_REFRESH", 60.0)
+        with ana._context():
+            ana.editor.set_text("customer_segments", item_id, "Ana's words")  # type: ignore[union-attr]
+            ana.edited()
+        await wait_for(
+            pb,
+            lambda: replica.session.canvas.customer_segments[0].text == "Ana's words",
+            5,
+            "ana's change in bo's copy",
+        )
+        with bo._context():
+            field.insert_text_at_cursor("owl")  # a key: its Changed message is still queued
+            bo._show_team_change()  # the team's refresh comes first
+        assert field.value == "Night owl"
+        await wait_for(
+            pb,
+            lambda: on_disk(hub).canvas.customer_segments[0].text == "Night owl",
+            5,
+            "bo's keys at the hub",
+        )
+        assert replica.session.canvas.customer_segments[0].text == field.value == "Night owl"
+        assert field.cursor_position == len("Night owl")
+
+
+async def test_a_teammates_period_vision_and_buyers_show_in_place(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    from datetime import date
+
+    from bmc_tui.screens.strategy import StrategyScreen
+    from bmc_tui.widgets.field_input import FieldInput
+    from bmc_tui.widgets.text_field import TextField
+
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        await both_ready(pa, ana, bo)
+        with bo._context():
+            bo.goto_step("strategy")
+        await wait_for(pb, lambda: isinstance(bo.screen, StrategyScreen), 5, "strategy")
+        await pb.pause()
+        with ana._context():
+            editor = ana.editor
+            assert editor is not None
+            editor.set_strategy_field("start", date(2027, 1, 1))
+            editor.set_strategy_field("vision", "Every commuter by ferry")
+            editor.set_strategy_field("buyers", "Employers choose in spring")
+            editor.set_strategy_field("budget", "A third on events")
+            ana.edited()
+        screen = bo.screen
+        vision = screen.query_one("#strategy-vision", TextField)
+        await wait_for(pb, lambda: vision.text == "Every commuter by ferry", 5, "the vision")
+        assert screen.query_one("#strategy-start", FieldInput).value == "2027-01-01"
+        assert screen.query_one("#strategy-buyers", FieldInput).value == (
+            "Employers choose in spring"
+        )
+        assert screen.query_one("#strategy-budget", TextField).text == "A third on events"
+        assert bo.screen is screen

@@ -6,6 +6,7 @@ sockets are tested in tests/serve/test_hub.py.
 
 from __future__ import annotations
 
+import copy
 import random
 from collections import deque
 from dataclasses import dataclass, field
@@ -19,14 +20,17 @@ from bmc_tui.codec import dump_toml, parse_toml
 from bmc_tui.collab import (
     Applied,
     BadOperation,
+    Change,
+    Key,
     Op,
     Refused,
     Replica,
     TeamState,
+    content_change,
     same_content,
 )
 from bmc_tui.editing import EditError, UnknownName
-from bmc_tui.model import Item, Segment, Session
+from bmc_tui.model import KINDS, Item, Segment, Session
 from bmc_tui.store import Store
 
 
@@ -48,12 +52,17 @@ class Net:
     outbox: dict[str, deque[tuple[int, int, Op]]] = field(default_factory=dict)
     inbox: dict[str, deque[tuple[str, object]]] = field(default_factory=dict)
     notices: dict[str, list[str]] = field(default_factory=dict)
+    # What each member's screen shows: only what the changes it was given say to show.
+    shown: dict[str, Session] = field(default_factory=dict)
+    changes: dict[str, list[Change]] = field(default_factory=dict)
 
     def join(self, name: str) -> Replica:
         session = parse_toml(dump_toml(self.hub.session).encode())
         self.outbox[name] = deque()
         self.inbox[name] = deque()
         self.notices[name] = []
+        self.shown[name] = copy.deepcopy(session)
+        self.changes[name] = []
         replica = Replica(
             session,
             seq=self.hub.seq,
@@ -83,6 +92,19 @@ class Net:
             n, reason = payload  # type: ignore[misc]
             change = replica.refused(n, reason)
         self.notices[name] += change.notices
+        self.changes[name].append(change)
+        show(self.shown[name], replica.session, change)
+
+    def typed(self, name: str, before: set[int]) -> None:
+        """A member's own new edits (not pending `before`) are on their own screen."""
+        replica = self.members[name]
+        ops = [p.op for p in replica.pending if p.n not in before]
+        keys = {key for op in ops for key in op.keys}
+        kinds = {k[1] for k in keys if k[0] == "list"}
+        if any(op.name in ("delete", "restore_item") for op in ops):
+            kinds |= set(KINDS)  # links to the item, in every list, went or came back
+        change = Change(keys={k for k in keys if k[0] != "list"}, kinds=kinds)
+        show(self.shown[name], replica.session, change)
 
     def settle(self) -> None:
         while any(self.outbox.values()) or any(self.inbox.values()):
@@ -92,6 +114,46 @@ class Net:
             for name in self.members:
                 while self.inbox[name]:
                     self.to_member(name)
+
+
+def show(shown: Session, session: Session, change: Change) -> None:
+    """Bring a screen's copy up to date as the screens do: the lists and fields named."""
+    if change.full:
+        for name in ("title", "social", "canvas", "practices", "strategy", "plan", "fitness"):
+            setattr(shown, name, copy.deepcopy(getattr(session, name)))
+        return
+    for kind in change.kinds:
+        shown.items_of(kind)[:] = copy.deepcopy(session.items_of(kind))
+    for key in change.keys:
+        show_field(shown, session, key)
+
+
+def show_field(shown: Session, session: Session, key: Key) -> None:
+    group = key[0]
+    if group == "item":
+        _, _, item_id, name = key
+        there, here = session.find(item_id), shown.find(item_id)
+        if there is None or here is None:
+            return  # not in a list on the screen: nothing to show it in
+        new, old = there[1], here[1]
+        if name in type(new).__dataclass_fields__ and name not in ("links", "extra"):
+            setattr(old, name, copy.deepcopy(getattr(new, name)))
+        elif name in new.links or name in old.links:
+            old.links[name] = list(new.links.get(name, []))
+            if name not in new.links:
+                del old.links[name]
+    elif group in ("answer", "rating"):
+        source = getattr(session.social, f"{group}s")
+        target = getattr(shown.social, f"{group}s")
+        target.pop(key[1], None)
+        if key[1] in source:
+            target[key[1]] = source[key[1]]
+    elif group == "problem":
+        shown.social.problem = session.social.problem
+    elif group in ("strategy", "fitness"):
+        setattr(getattr(shown, group), key[1], getattr(getattr(session, group), key[1]))
+    elif group == "session":
+        setattr(shown, key[1], copy.deepcopy(getattr(session, key[1])))
 
 
 def net_of(*names: str) -> Net:
@@ -288,6 +350,59 @@ def test_a_member_sees_their_own_typing_at_once_and_a_teammates_change_does_not_
     assert bo.session.find("cs-commuters")[1].text == "Ana 1"  # type: ignore[index]
 
 
+def test_members_adding_at_once_take_the_teams_order_shown_in_place() -> None:
+    """Each adds first on their own copy; the hub's order differs from one of theirs."""
+    net = net_of("ana", "bo")
+    for name in ("ana", "bo"):
+        replica = net.members[name]
+        before = {p.n for p in replica.pending}
+        replica.editor.add_item("customer_segments", name)
+        net.typed(name, before)
+    net.settle()
+    order = [i.text for i in net.hub.session.canvas.customer_segments]
+    assert order == ["Commuters", "ana", "bo"]
+    for name, replica in net.members.items():
+        assert [i.text for i in replica.session.canvas.customer_segments] == order, name
+        assert [i.text for i in net.shown[name].canvas.customer_segments] == order, name
+        # Shown in place (a new screen would drop keys typed meanwhile).
+        assert not any(change.full for change in net.changes[name]), name
+    bo_last = net.changes["bo"][-1]
+    assert bo_last.kinds == {"customer_segments"} and not bo_last.keys
+
+
+def test_going_over_to_the_teams_copy_names_each_field_and_list_that_differs() -> None:
+    before = base_session()
+    after = copy.deepcopy(before)
+    after.title = "Ferry Co"
+    after.social.answers["q1"] = "yes"
+    after.social.ratings["conversation"] = 4
+    after.social.problem = "model"
+    after.strategy.vision = "Big"
+    after.fitness.accountability = True
+    segment = after.canvas.customer_segments[0]
+    assert isinstance(segment, Segment)
+    segment.text, segment.pays = "Cyclists", False
+    after.canvas.value_propositions[0].links["segments"] = []
+    after.canvas.channels.append(Item(id="ch-ferry", text="Ferry"))
+    change = content_change(before, after)
+    assert change.keys == {
+        ("session", "title"),
+        ("answer", "q1"),
+        ("rating", "conversation"),
+        ("problem",),
+        ("strategy", "vision"),
+        ("fitness", "accountability"),
+        ("item", "customer_segments", "cs-commuters", "text"),
+        ("item", "customer_segments", "cs-commuters", "pays"),
+        ("item", "value_propositions", "vp-fast", "segments"),
+    }
+    assert change.kinds == {"channels"} and not change.full
+    assert not content_change(before, copy.deepcopy(before))
+    # What no screen shows field by field (tables a newer version wrote) shows everything.
+    after.canvas.extra["board"] = {"colour": "red"}
+    assert content_change(before, after).full
+
+
 def test_a_base_from_the_future_is_refused() -> None:
     hub = TeamState(base_session())
     with pytest.raises(Refused, match="never had"):
@@ -357,7 +472,10 @@ def test_random_interleavings_end_with_every_member_showing_the_saved_file(
         name = rng.choice(NAMES)
         action = rng.randrange(3)
         if action == 0:
-            random_edit(net.members[name], rng)
+            replica = net.members[name]
+            before = {p.n for p in replica.pending}
+            random_edit(replica, rng)
+            net.typed(name, before)
         elif action == 1 and net.outbox[name]:
             net.to_hub(name)
         elif action == 2 and net.inbox[name]:
@@ -370,3 +488,6 @@ def test_random_interleavings_end_with_every_member_showing_the_saved_file(
         assert not replica.pending, name
         assert same_content(replica.session, net.hub.session), name
         assert same_content(replica.session, saved), name
+        # Every screen was brought up to date in place, by what each change named.
+        assert same_content(net.shown[name], replica.session), name
+        assert not any(change.full for change in net.changes[name]), name
