@@ -52,14 +52,13 @@ class FieldInput(Input):
 
     def show_value(self, text: str, *, keep_cursor: bool = True) -> None:
         """Show a stored value (not an edit); the cursor stays where it can."""
-        self._taken = text
-        if self.value == text:
-            return
-        cursor = self.cursor_position
-        with self.prevent(Input.Changed):
-            self.value = text
-        if keep_cursor:
-            self.cursor_position = min(cursor, len(text))
+        if self.value != text:
+            cursor = self.cursor_position
+            with self.prevent(Input.Changed):
+                self.value = text
+            if keep_cursor:
+                self.cursor_position = min(cursor, len(text))
+        self._taken = self.value  # as the field holds it (the same text today)
 
     def show_remote(self, text: str) -> None:
         """A teammate's value, unless keys typed here are still on their way (see
