@@ -166,8 +166,8 @@ class StepScreen(LineScreen):
     def team_changed(self, change: Change) -> None:
         """Show teammates' changes in place: lists and form fields, never the whole screen.
 
-        The field with the focus keeps its cursor; what this member typed is already in the
-        session (each key is sent), so nothing half-typed is lost.
+        The field with the focus keeps its cursor, and keys typed there that the session
+        has not taken yet stay (`FieldInput.typed_ahead`): nothing half-typed is lost.
         """
         # Looked up once per change, by type: a CSS query matches each node's ancestry, a
         # cost paid on every member's screen for every teammate's key.

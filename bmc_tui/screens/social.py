@@ -341,8 +341,8 @@ class SocialScreen(StepScreen):
         if not isinstance(area, AnswerArea) or not self.bmc.can_edit:
             return
         event.stop()
-        area.took()
         typed = area.text
+        area.took(typed)
         kept = self.session.social.answers.get(area.prompt_id, "")
         if len(typed) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:
             # Full already: refuse what was typed rather than cut the answer's end off.

@@ -458,9 +458,9 @@ class StrategyScreen(StepScreen):
         name = (event.text_area.id or "").removeprefix("strategy-")
         if name in ("budget", "vision", "transformation"):
             area = event.text_area
-            if isinstance(area, TextField):
-                area.took()
             text = area.text
+            if isinstance(area, TextField):
+                area.took(text)
             kept = getattr(self.session.strategy, name) or ""
             if len(text) > MAX_TEXT_CHARS and len(kept) >= MAX_TEXT_CHARS:
                 # Full already: refuse what was typed rather than cut the field's end off.

@@ -43,9 +43,10 @@ class TextField(TextArea):
         """Keys typed here that the session has not taken yet (see FieldInput's)."""
         return self.text != self._taken
 
-    def took(self) -> None:
-        """The screen has handled a Changed message: the session holds the text as it is."""
-        self._taken = self.text
+    def took(self, text: str) -> None:
+        """The screen has handled a Changed message and taken `text`, the field's text as
+        it read it (passed in: reading `text` joins the whole document, once a key is enough)."""
+        self._taken = text
 
     def show_remote(self, text: str) -> None:
         """A teammate's text, keeping the cursor where it can stay; not while keys typed

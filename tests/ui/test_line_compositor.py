@@ -5,17 +5,20 @@ and draws a change once it is handled instead of at the next tick of a 60 Hz clo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
 
+from bmc_tui.app import BmcApp
 from bmc_tui.model import STEPS
 from bmc_tui.screens.base import StepScreen
 from bmc_tui.screens.compositor import LineCompositor, LineScreen, _bands
@@ -26,6 +29,16 @@ from bmc_tui.widgets.step_bar import StepBar
 from .conftest import make_app, make_session, wait_for
 
 SIZE = (120, 40)
+
+
+@contextlib.asynccontextmanager
+async def on_the_canvas(sessions_dir: Path) -> AsyncIterator[tuple[BmcApp, Pilot[None]]]:
+    """The platform example's canvas, nothing built ahead (no other screen draws)."""
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path, build_ahead=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what="the canvas")
+        yield app, pilot
 
 
 def _updates(width: int, height: int) -> list[list[Region]]:
@@ -84,10 +97,7 @@ async def test_every_step_sends_what_textual_would(sessions_dir: Path, step: str
 async def test_a_changed_item_row_asks_only_the_widgets_on_that_row(
     sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = make_session(sessions_dir, step="canvas", example="platform")
-    app = make_app(sessions_dir, path, build_ahead=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what="the canvas")
+    async with on_the_canvas(sessions_dir) as (app, pilot):
         await pilot.pause()
         items = app.screen.query_one(ItemList)
         asked: list[str] = []
@@ -118,10 +128,7 @@ async def test_a_changed_item_row_asks_only_the_widgets_on_that_row(
 async def test_a_key_is_drawn_once_handled_without_waiting_for_textuals_clock(
     sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = make_session(sessions_dir, step="canvas", example="platform")
-    app = make_app(sessions_dir, path, build_ahead=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what="the canvas")
+    async with on_the_canvas(sessions_dir) as (app, pilot):
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.focused, Input), what="the item's field")
         await pilot.pause(0.1)
@@ -147,10 +154,7 @@ async def test_a_key_is_drawn_once_handled_without_waiting_for_textuals_clock(
 
 async def test_frames_stay_a_frame_apart(sessions_dir: Path) -> None:
     """Drawn at once only when the last frame is a frame's time old: still ≤ 60 a second."""
-    path = make_session(sessions_dir, step="canvas", example="platform")
-    app = make_app(sessions_dir, path, build_ahead=None)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what="the canvas")
+    async with on_the_canvas(sessions_dir) as (app, pilot):
         await pilot.pause(0.1)
         screen = app.screen
         assert isinstance(screen, LineScreen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 from collections.abc import AsyncIterator
@@ -50,17 +51,22 @@ def on_disk(hub: Hub) -> Session:
     return parse_toml(hub.store.path_for("red").read_bytes())
 
 
-async def both_ready(pa: Pilot[None], a: BmcApp, b: BmcApp) -> None:
-    for app in (a, b):
-        await wait_for(pa, lambda app=app: isinstance(app.screen, CanvasScreen), 10, "canvas")
+@contextlib.asynccontextmanager
+async def ana_and_bo(
+    hub: Hub, sessions_dir: Path
+) -> AsyncIterator[tuple[BmcApp, Pilot[None], BmcApp, Pilot[None]]]:
+    """Ana's and Bo's apps on team red, both on the canvas."""
+    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
+    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
+        for app in (ana, bo):
+            await wait_for(pa, lambda app=app: isinstance(app.screen, CanvasScreen), 10, "canvas")
+        yield ana, pa, bo, pb
 
 
 async def test_a_teammates_items_appear_and_my_field_keeps_its_focus_and_text(
     hub: Hub, sessions_dir: Path
 ) -> None:
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         await pa.press("a", *"Commuters")
         await wait_for(pb, lambda: "Commuters" in shown(bo), 5, "ana's item on bo's screen")
         # Bo starts typing an item of his own; Ana keeps changing hers meanwhile.
@@ -84,9 +90,7 @@ async def test_a_teammates_items_appear_and_my_field_keeps_its_focus_and_text(
 async def test_same_field_the_later_wins_the_other_is_told_and_ctrl_z_brings_it_back(
     hub: Hub, sessions_dir: Path
 ) -> None:
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         await pa.press("a", *"Ana's words")
         await wait_for(pb, lambda: "Ana's words" in shown(bo), 5, "ana's item")
         # Bo's change reaches the hub before he has seen Ana's next one: made on the same
@@ -113,9 +117,7 @@ async def test_same_field_the_later_wins_the_other_is_told_and_ctrl_z_brings_it_
 
 
 async def test_undo_takes_back_only_my_own_change(hub: Hub, sessions_dir: Path) -> None:
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         await pa.press("a", *"Ana", "enter")
         await wait_for(pb, lambda: "Ana" in shown(bo), 5, "ana's item")
         await pb.press("end", "a", *"Bo", "enter")
@@ -133,9 +135,7 @@ async def test_answers_and_ratings_of_a_teammate_show_in_place(
     from bmc_tui.screens.social import AnswerArea, SocialScreen
     from bmc_tui.widgets.rating import Rating
 
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         for app in (ana, bo):
             # Two apps in one process: what the test calls must run as the right app
             # (a screen made outside it would take the other app for its own).
@@ -172,9 +172,7 @@ async def test_items_added_at_once_take_the_teams_order_in_place_as_both_type_on
     """Each adds on their own copy first, so one of them had the order the other way round:
     their screen is put in the team's order where it is, never built again (a new screen
     would drop the keys typed while it was built)."""
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         for app in (ana, bo):
             await wait_for(pa, lambda app=app: app.screen.query(ItemList), 5, "the list")
         screens = {app: app.screen for app in (ana, bo)}
@@ -216,9 +214,7 @@ async def test_a_teammates_text_never_drops_keys_typed_but_not_yet_in_the_sessio
     change to that field shown in between must not take those keys away."""
     import bmc_tui.app
 
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         await pb.press("a", *"Night ")
         field = bo.focused
         assert isinstance(field, Input)
@@ -260,9 +256,7 @@ async def test_a_teammates_period_vision_and_buyers_show_in_place(
     from bmc_tui.widgets.field_input import FieldInput
     from bmc_tui.widgets.text_field import TextField
 
-    ana, bo = member_app(hub, sessions_dir, "ana"), member_app(hub, sessions_dir, "bo")
-    async with ana.run_test(size=(120, 40)) as pa, bo.run_test(size=(120, 40)) as pb:
-        await both_ready(pa, ana, bo)
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         with bo._context():
             bo.goto_step("strategy")
         await wait_for(pb, lambda: isinstance(bo.screen, StrategyScreen), 5, "strategy")
