@@ -35,7 +35,7 @@ def _banner(config: ServeConfig, port: int, fingerprint: str) -> str:
     lines = [
         f"bmc-tui workshop on {listening}:{port}",
         f"Host key {fingerprint}",
-        f"Participants: ssh -p {port} NAME@{shown}   (NAME: your name or your team's)",
+        f"Participants: ssh -p {port} NAME@{shown}   (NAME: your own name; in a team too)",
     ]
     if config.open:
         lines.append("  no passcode (--open)")

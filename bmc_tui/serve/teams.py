@@ -35,6 +35,8 @@ from ..text import one_line
 TEAMS_FILE: Final = Path(".serve") / "teams.toml"
 MAX_TEAMS: Final = 100
 MAX_NAME: Final = 40
+# Every team's id, and so its canvas `team-….toml`, starts so; no person's name may.
+TEAM_PREFIX: Final = "team-"
 
 
 class RosterError(ValueError):
@@ -74,7 +76,7 @@ class Teams:
             raise RosterError(f"there is already a team called “{clean}”")
         if len(self.teams) >= MAX_TEAMS:
             raise RosterError(f"at most {MAX_TEAMS} teams")
-        base = "team-" + slugify(clean)[:40].rstrip("-")
+        base = TEAM_PREFIX + slugify(clean)[:40].rstrip("-")
         team_id, n = base, 1
         while any(t.team_id == team_id for t in self.teams):
             n += 1
@@ -140,6 +142,8 @@ def _names(value: Any, where: str) -> list[str]:
     people = []
     for name in value:
         slug = slugify(name)
+        if slug.startswith(TEAM_PREFIX):
+            raise RosterError(f"{where}: “{name}” starts with “{TEAM_PREFIX}”, kept for teams")
         if slug not in people:
             people.append(slug)
     return people
@@ -165,7 +169,7 @@ def parse_teams(doc: dict[str, Any], source: str) -> Teams:
             except RosterError as error:
                 raise RosterError(f"{where}: {error}") from None
             team_id = table.get("id")
-            if isinstance(team_id, str) and team_id.startswith("team-"):
+            if isinstance(team_id, str) and team_id.startswith(TEAM_PREFIX):
                 team.team_id = slugify(team_id)
             for person in _names(table.get("members", []), f"{where}.members"):
                 if teams.team_of(person) is not None:

@@ -28,7 +28,7 @@ from .protocol import Request
 from .session import Identity, Refused, WorkshopSession
 from .status import HEARTBEAT, STATUS_DIR, Connection, clear_status, write_status
 from .takehome import ExportRequest, ssh_command
-from .teams import RosterError, Team, Teams, read_roster, read_teams
+from .teams import TEAM_PREFIX, RosterError, Team, Teams, read_roster, read_teams
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -199,6 +199,14 @@ class Workshop:
 
     def _claim(self, ident: Identity) -> None:
         """Let a name into its own session only: another spelling of it is refused."""
+        if ident.slug.startswith(TEAM_PREFIX):
+            # Team canvases are `team-….toml` in the same folder: a person by that name
+            # would open a team's canvas as their own and lock its members out.
+            log.info("refused %r: names starting %r are kept for teams", ident.user, TEAM_PREFIX)
+            raise Refused(
+                f"Names starting with {TEAM_PREFIX!r} are kept for teams' canvases: connect "
+                "with your own name (the facilitator puts you in your team)."
+            )
         names = read_names(self.config.sessions_dir)
         owner = names.get(ident.slug)
         if owner is None:

@@ -42,6 +42,7 @@ def test_the_roster_names_people_as_the_server_does_and_says_what_is_wrong(
         ("people = 3\n", "people must be a list"),
         ('[[teams]]\nname = "A"\ncolour = "red"\n', "unknown key “colour”"),
         ("teams = [", "not TOML"),
+        ('[[teams]]\nname = "A"\nmembers = ["Team-B"]\n', "“Team-B” starts with “team-”"),
     ]:
         roster.write_text(body)
         with pytest.raises(RosterError, match=words) as raised:
@@ -109,6 +110,28 @@ async def test_two_members_build_one_canvas_over_ssh_and_a_non_member_keeps_thei
         assert (server.sessions_dir / "cy.toml").exists()
         assert "Ferry riders" not in (server.sessions_dir / "cy.toml").read_text()
         assert "nobody else here yet" not in cy.text and "Ferry riders" not in cy.text
+
+
+@pytest.mark.timeout(60)
+async def test_a_name_that_is_a_teams_canvas_is_refused_and_the_team_keeps_it(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\nmembers = ["ana"]\n')
+    server = serve("--open", "--roster", str(roster))
+    for name in ("team-red", "Team-Red", "team-blue"):
+        async with await connect(server.port, name) as conn:
+            term = await terminal(conn)
+            assert await term.wait_closed() == 1
+        assert "kept for teams" in term.text
+    assert not server.children()
+    assert sorted(p.name for p in server.sessions_dir.glob("*.toml")) == []
+    # The team's member opens the canvas, writable, as if nobody had tried.
+    async with await connect(server.port, "ana") as conn:
+        ana = await terminal(conn, 120, 36)
+        await ana.wait_for("Team Red", timeout=30)
+        await ana.wait_for("nobody else here yet", timeout=30)
+        assert "read-only" not in ana.text.lower()
 
 
 @pytest.mark.timeout(90)
