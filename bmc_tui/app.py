@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from textual.driver import Driver
     from textual.notifications import SeverityLevel
 
-    from .collab import Change
+    from .collab import Change, Key
     from .serve.member import TeamMember, Whereabouts
 
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
@@ -499,12 +499,17 @@ class BmcApp(App[None]):
         step_screen = next(
             (s for s in reversed(self.screen_stack) if isinstance(s, StepScreen)), None
         )
+        kept: set[Key] = set()
         if step_screen is None:
-            return
-        if change.full and step_screen is self.screen and self.current_step:
+            pass  # a step screen built later reads the session as it is
+        elif change.full and step_screen is self.screen and self.current_step:
             self.goto_step(self.current_step, step_screen.resume_target())
         else:
-            step_screen.team_changed(change)
+            kept = step_screen.team_changed(change)
+        # What the member has now seen: typing over it replaces it knowingly. A field whose
+        # own keys were kept over it stays unseen, so its author is told (see collab.py).
+        if self.team is not None and self.team.replica is not None:
+            self.team.replica.shown(change.keys - kept)
 
     def _team_lost(self) -> None:
         if self.handle is not None and self.team is not None:

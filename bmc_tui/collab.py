@@ -37,7 +37,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from .codec import SessionFormatError, item_from_toml, item_to_toml
-from .editing import NOUNS, EditError, Editor, LinkRef, UnknownName
+from .editing import NOUNS, EditError, Editor, LinkRef, UnknownName, Where
 from .model import KIND_TITLES, KINDS, STRATEGY_LISTS, Item, Session
 from .text import one_line
 
@@ -349,6 +349,40 @@ def describe(op: Op, session: Session) -> str:
     return KIND_TITLES.get(a.get("kind", ""), "the session")
 
 
+def op_where(op: Op) -> Where:
+    """Where an operation changes the session (undo and redo show it there again)."""
+    a = op.args
+    name = op.name
+    if name == "add_item" or name == "set_text":
+        return Where(a["kind"], a["item_id"], "text")
+    if name == "duplicate_item":
+        return Where(a["kind"], a["new_id"], "text")
+    if name == "set_field":
+        return Where(a["kind"], a["item_id"], a["name"])
+    if name in ("set_links", "toggle_link"):
+        return Where(a["kind"], a["item_id"], a["field"])
+    if name in ("move", "delete"):
+        return Where(a["kind"], a["item_id"])
+    if name == "restore_item":
+        try:
+            return Where(a["kind"], item_from_toml(a["kind"], a["item"]).id, "text")
+        except SessionFormatError:
+            return Where(a["kind"])
+    if name == "set_session_field":
+        return Where("session", a["name"])
+    if name == "set_problem":
+        return Where("problem")
+    if name == "set_answer":
+        return Where("answer", a["key"])
+    if name == "set_rating":
+        return Where("rating", a["key"])
+    if name == "set_strategy_field":
+        return Where("strategy", a["name"])
+    if name == "set_fitness":
+        return Where("fitness", a["key"])
+    raise AssertionError(name)  # pragma: no cover
+
+
 # -- the team's copy (the server's) --------------------------------------------------
 
 
@@ -362,6 +396,8 @@ class Applied:
     client: str = ""  # which connection sent it (its own echo is recognised by this)
     n: int = 0  # the sender's own number for it
     overwrote: str | None = None  # a teammate whose change to the field it replaced unseen
+    base: int = 0  # the team's changes its sender had seen
+    told: bool = False  # sent knowingly over `overwrote`'s change (their own brought back)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -371,28 +407,34 @@ class Applied:
             "client": self.client,
             "n": self.n,
             "overwrote": self.overwrote,
+            "base": self.base,
+            "told": self.told,
         }
 
     @classmethod
     def parse(cls, data: Any) -> Applied:
         if not isinstance(data, dict):
             raise BadOperation("an applied operation is an object")
-        seq, author, client, n, overwrote = (
+        seq, author, client, n, overwrote, base = (
             data.get("seq"),
             data.get("author"),
             data.get("client", ""),
             data.get("n", 0),
             data.get("overwrote"),
+            data.get("base", 0),
         )
+        told = data.get("told", False)
         if not (
             isinstance(seq, int)
             and isinstance(author, str)
             and isinstance(client, str)
             and isinstance(n, int)
             and (overwrote is None or isinstance(overwrote, str))
+            and isinstance(base, int)
+            and isinstance(told, bool)
         ):
             raise BadOperation("an applied operation has the wrong fields")
-        return cls(seq, author, Op.parse(data.get("op")), client, n, overwrote)
+        return cls(seq, author, Op.parse(data.get("op")), client, n, overwrote, base, told)
 
 
 class TeamState:
@@ -404,8 +446,11 @@ class TeamState:
         self.seq = seq
         self._writers: dict[Key, tuple[int, str]] = {}
 
-    def apply(self, author: str, op: Op, *, base: int, client: str = "", n: int = 0) -> Applied:
-        """Apply `op` from `author`, who had seen the team's changes up to `base`."""
+    def apply(
+        self, author: str, op: Op, *, base: int, client: str = "", n: int = 0, tell: bool = False
+    ) -> Applied:
+        """Apply `op` from `author`, who had seen the team's changes up to `base`; `tell`:
+        it knowingly replaces a teammate's change (bringing one's own back), who is told."""
         if not 0 <= base <= self.seq:
             raise Refused(f"that change was made on a version the team never had ({base})")
         apply_op(self.editor, op)
@@ -414,10 +459,10 @@ class TeamState:
         if op.name in FIELD_OPS:
             for key in op.keys:
                 previous = self._writers.get(key)
-                if previous is not None and previous[1] != author and previous[0] > base:
+                if previous is not None and previous[1] != author and (previous[0] > base or tell):
                     overwrote = previous[1]
                 self._writers[key] = (self.seq, author)
-        return Applied(self.seq, author, op, client, n, overwrote)
+        return Applied(self.seq, author, op, client, n, overwrote, base, tell)
 
 
 # -- one member's copy ---------------------------------------------------------------
@@ -446,8 +491,13 @@ class Change:
 class _UndoStep:
     ops: list[Op]  # inverses, applied in this order
     keys: set[Key]  # the fields it writes (checked: not changed by a teammate since)
-    description: str
-    force: bool = False  # "bring back mine" after a teammate overwrote it: always allowed
+    what: Op | str  # the change it takes back (described when asked: its label then), or words
+    where: Where | None = None  # where that change was made, shown again after undo/redo
+    # "Bring back mine" after a teammate's change `since` replaced it: allowed over that
+    # change only, never over a later one; and that teammate is told in turn.
+    force: bool = False
+    since: int = 0
+    doomed: frozenset[str] = frozenset()  # items it deletes (refused: a teammate edited them)
 
 
 @dataclass
@@ -638,20 +688,30 @@ class RecordingEditor(Editor):
 
     @property
     def undo_description(self) -> str | None:
-        return self._replica.undo_stack[-1].description if self._replica.undo_stack else None
+        stack = self._replica.undo_stack
+        return self._replica.describe(stack[-1]) if stack else None
 
     @property
     def redo_description(self) -> str | None:
-        return self._replica.redo_stack[-1].description if self._replica.redo_stack else None
+        stack = self._replica.redo_stack
+        return self._replica.describe(stack[-1]) if stack else None
+
+    @property
+    def undo_where(self) -> Where | None:
+        return self._replica.undo_stack[-1].where if self._replica.undo_stack else None
+
+    @property
+    def redo_where(self) -> Where | None:
+        return self._replica.redo_stack[-1].where if self._replica.redo_stack else None
 
 
-Send = Callable[[int, int, Op], None]
+Send = Callable[[int, int, Op, bool], None]  # (n, base, op, tell): see TeamState.apply
 
 
 class Replica:
     """One member's copy of the team session (see the module's docstring).
 
-    `send(n, base, op)` hands an own change to the network; `editor` is what the screens
+    `send(n, base, op, tell)` hands an own change to the network; `editor` is what the screens
     use (its changes become operations). `receive` and `refused` take what the server says
     and return the :class:`Change` the screen must show.
     """
@@ -683,6 +743,18 @@ class Replica:
         self._undoing = False
         self._history_ops: list[Op] = []  # inverses gathered while undoing/redoing
         self._told: set[tuple[str, Key]] = set()  # conflicts already told (once per burst)
+        self.written: dict[Key, int] = {}  # the team's number of each field's last change
+        self._mine_at: dict[Key, int] = {}  # ... and of my last change to it
+        # The last teammate's change to a field made without having seen my last one there:
+        # bringing mine back may replace it (and any before it), never a change made later.
+        self._blind: dict[Key, int] = {}
+        # Teammates' changes to a field this member has not seen on their screen yet (the
+        # earliest one's number), held back by a change of ours in flight (`_held`), or
+        # applied but not shown yet (`_unshown`, see `shown`). An own change to that field
+        # is sent as made without having seen them, so the team tells the teammate whose
+        # change it replaces.
+        self._held: dict[Key, int] = {}
+        self._unshown: dict[Key, int] = {}
         self._last_refusal = ""
         self.on_step: Callable[[str | None], None] | None = None
 
@@ -692,7 +764,7 @@ class Replica:
 
     # -- own changes -------------------------------------------------------------------
 
-    def _local(self, op: Op) -> None:
+    def _local(self, op: Op, *, tell: bool = False) -> None:
         """Apply an own change now, keep its undo, send it (EditError/UnknownName: nothing)."""
         session = self.session
         undo_op = inverse(session, op)
@@ -710,7 +782,18 @@ class Replica:
                 self._history_ops.append(undo_op)
             else:
                 self._push_undo(op, undo_op)
-        self._send(self._n, self.seq, op)
+        seen = self.seq
+        if op.name in FIELD_OPS:
+            for key in op.keys:
+                for unseen in (self._held, self._unshown):
+                    if key in unseen:
+                        seen = min(seen, unseen[key] - 1)
+        self._send(self._n, seen, op, tell)
+
+    def shown(self, keys: set[Key]) -> None:
+        """The member's screen now shows these fields as the session holds them."""
+        for key in keys:
+            self._unshown.pop(key, None)
 
     def _push_undo(self, op: Op, undo_op: Op) -> None:
         keys = set(op.keys) if op.name in FIELD_OPS else set()
@@ -719,7 +802,14 @@ class Replica:
             return  # the burst's first inverse already brings back what was there before
         self.redo_stack.clear()
         self._burst = typed
-        self.undo_stack.append(_UndoStep([undo_op], keys, _capital(describe(op, self.session))))
+        doomed = frozenset([undo_op.args["item_id"]]) if undo_op.name == "delete" else frozenset()
+        self.undo_stack.append(_UndoStep([undo_op], keys, op, op_where(op), doomed=doomed))
+
+    def describe(self, step: _UndoStep) -> str:
+        """What an undo step takes back, in words, as the session is now."""
+        if isinstance(step.what, str):
+            return step.what
+        return _capital(describe(step.what, self.session))
 
     def seal(self) -> None:
         self._burst = None
@@ -735,23 +825,40 @@ class Replica:
             return None, None
         step = source.pop()
         self._burst = None
-        if not step.force:
-            for key in step.keys:
-                who = self.authors.get(key)
-                if who is not None and who != self.me and not self._pending_writes(key):
-                    return f"Not {verb}: {who} has changed it since", None
+        said = self.describe(step)
+        who = self._changed_since(step)
+        if who is not None:
+            return f"Not {verb}: {who} has changed it since", None
         self._undoing = True
         self._history_ops = []
         try:
             for op in step.ops:
                 try:
-                    self._local(op)
+                    # Bringing back one's text replaces the teammate's: they are told.
+                    self._local(op, tell=step.force)
                 except (EditError, UnknownName) as error:
                     return f"Not {verb}: {error}", None
         finally:
             self._undoing = False
-        back = _UndoStep(list(reversed(self._history_ops)), step.keys, step.description)
-        return step.description, back
+        ops = list(reversed(self._history_ops))
+        doomed = frozenset(op.args["item_id"] for op in ops if op.name == "delete")
+        back = _UndoStep(ops, step.keys, step.what, step.where, doomed=doomed)
+        return said, back
+
+    def _changed_since(self, step: _UndoStep) -> str | None:
+        """The teammate whose later change `step` would take back (None: nobody's)."""
+        for key in step.keys:
+            who = self.authors.get(key)
+            if who is None or who == self.me or self._pending_writes(key):
+                continue
+            if not step.force or self.written.get(key, 0) > max(
+                step.since, self._blind.get(key, 0)
+            ):
+                return who
+        for key, who in self.authors.items():
+            if key[0] == "item" and key[2] in step.doomed and who != self.me:
+                return who
+        return None
 
     def undo(self) -> str | None:
         """Undo this member's last change (never a teammate's); the words say what."""
@@ -777,8 +884,16 @@ class Replica:
         op = applied.op
         lost_value = None
         if applied.overwrote == self.me and not mine and op.name in FIELD_OPS:
-            # Ours was replaced by a change made without seeing it: keep a way back.
-            lost_value = inverse(self.confirmed, op)
+            if applied.told:
+                # A teammate brought theirs back over ours, knowingly: said, and final
+                # (undo never takes back a teammate's change).
+                what = describe(op, self.session)
+                change.notices.append(
+                    f"{applied.author} brought their version of {what} back over yours."
+                )
+            else:
+                # Ours was replaced by a change made without seeing it: keep a way back.
+                lost_value = inverse(self.confirmed, op)
         deleted = None
         if op.name == "delete" and not mine:
             deleted = inverse(self.confirmed, op)
@@ -792,6 +907,11 @@ class Replica:
         if op.name in FIELD_OPS:
             for key in op.keys:
                 self.authors[key] = applied.author
+                self.written[key] = applied.seq
+                if mine:
+                    self._mine_at[key] = applied.seq
+                elif applied.base < self._mine_at.get(key, 0):
+                    self._blind[key] = applied.seq
         if mine:
             if self.pending and self.pending[0].n == applied.n:
                 self.pending.popleft()
@@ -812,6 +932,8 @@ class Replica:
         if self.pending:
             self._suspect = True
         if op.name in FIELD_OPS and any(self._pending_writes(k) for k in op.keys):
+            for key in op.keys:
+                self._held.setdefault(key, applied.seq)
             return change  # ours is still on its way and will come after it: ours stays
         try:
             apply_op(self.editor, op)
@@ -820,6 +942,8 @@ class Replica:
             return change
         if op.name in FIELD_OPS:
             change.keys |= set(op.keys)
+            for key in op.keys:
+                self._unshown.setdefault(key, applied.seq)
         elif op.name in ("delete", "restore_item"):
             # Links to the item, in any list, went or came back with it.
             change.kinds |= set(KINDS)
@@ -831,7 +955,14 @@ class Replica:
         key = applied.op.keys[0]
         change = Change()
         self.undo_stack.append(
-            _UndoStep([back], set(applied.op.keys), "Bring back your text", force=True)
+            _UndoStep(
+                [back],
+                set(applied.op.keys),
+                "Bring back your text",
+                op_where(applied.op),
+                force=True,
+                since=applied.seq,
+            )
         )
         self.redo_stack.clear()
         self._burst = None
@@ -839,7 +970,7 @@ class Replica:
             self._told.add((applied.author, key))
             what = describe(applied.op, self.session)
             change.notices.append(
-                f"{applied.author} changed {what} at the same time: theirs is kept; "
+                f"{applied.author} changed {what} over yours: theirs is kept; "
                 "Ctrl+Z brings yours back."
             )
         return change
@@ -852,7 +983,16 @@ class Replica:
         ) or any(p.op.args.get("item_id") == item_id for p in self.pending)
         if not mine:
             return Change()
-        self.undo_stack.append(_UndoStep([restore], set(), "Restore the deleted item", True))
+        self.undo_stack.append(
+            _UndoStep(
+                [restore],
+                set(),
+                "Restore the deleted item",
+                op_where(restore),
+                force=True,
+                since=applied.seq,
+            )
+        )
         self.redo_stack.clear()
         return Change(
             notices=[f"{applied.author} deleted an item you were editing; Ctrl+Z brings it back."]
@@ -878,8 +1018,9 @@ class Replica:
         if self.pending or not self._suspect:
             return Change()
         self._suspect = False
+        held, self._held = self._held, {}
         if same_content(self.session, self.confirmed):
-            return Change()
+            return Change()  # the held changes were replaced by ours, which came after them
         live = self.session
         fresh = copy.deepcopy(self.confirmed)
         change = content_change(live, fresh)
@@ -887,6 +1028,11 @@ class Replica:
             setattr(live, name, getattr(fresh, name))
         self.editor.revision += 1
         self._told.clear()
+        # A held change still in the team's copy is shown now; the others were replaced by
+        # ours, which came after them (the team told their authors).
+        for key, seq in held.items():
+            if key in change.keys:
+                self._unshown.setdefault(key, seq)
         return change
 
     def reset(self, session: Session, seq: int) -> Change:

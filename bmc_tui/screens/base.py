@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from ..app import BmcApp
-    from ..collab import Change
+    from ..collab import Change, Key
     from ..editing import Editor
 
 
@@ -163,12 +163,14 @@ class StepScreen(LineScreen):
             for field in self.query("Input, TextArea"):
                 field.cursor_blink = False  # type: ignore[attr-defined]
 
-    def team_changed(self, change: Change) -> None:
+    def team_changed(self, change: Change) -> set[Key]:
         """Show teammates' changes in place: lists and form fields, never the whole screen.
 
         The field with the focus keeps its cursor, and keys typed there that the session
         has not taken yet stay (`FieldInput.typed_ahead`): nothing half-typed is lost.
+        Returns the fields whose change was not shown for that reason.
         """
+        kept: set[Key] = set()
         # Looked up once per change, by type: a CSS query matches each node's ancestry, a
         # cost paid on every member's screen for every teammate's key.
         lists = list(self.walk_children(ItemList))
@@ -185,14 +187,15 @@ class StepScreen(LineScreen):
                     # Already gathered over TEAM_REFRESH: shown now, not after a typing pause.
                     item_list.refresh_item(item_id)
             for form in forms:
-                if form.kind == kind and form.item_id == item_id:
-                    form.refresh_field(name)
+                if form.kind == kind and form.item_id == item_id and not form.refresh_field(name):
+                    kept.add(key)
         if change.kinds:
             for form in forms:
                 if form.item_id is not None and self.session.find(form.item_id) is None:
                     form.show(form.item_id)  # deleted by a teammate: nothing to edit here
                 else:
                     form.refresh_links()
+        return kept
 
     def help_extra(self) -> str:
         """Markdown F1 adds after the step's help (the canvas: the chosen block's guide)."""

@@ -36,7 +36,7 @@ from ..widgets.text_field import TextField
 from .base import StepScreen
 
 if TYPE_CHECKING:
-    from ..collab import Change
+    from ..collab import Change, Key
 
 # Not in guide.py: the names of the two sections before the principles, and the rating label.
 DIAGNOSTIC_TITLE: Final = "Opening question"
@@ -275,15 +275,17 @@ class SocialScreen(StepScreen):
             return "problem"
         return f"@{self.section}"
 
-    def team_changed(self, change: Change) -> None:
+    def team_changed(self, change: Change) -> set[Key]:
         """A teammate's answers, ratings and diagnosis, shown where they are."""
-        super().team_changed(change)
+        kept = super().team_changed(change)
         social = self.session.social
         for key in change.keys:
             if key[0] == "answer":
                 for area in self.query(AnswerArea):
-                    if area.prompt_id == key[1]:
-                        area.show_remote(social.answers.get(key[1], ""))
+                    if area.prompt_id == key[1] and not area.show_remote(
+                        social.answers.get(key[1], "")
+                    ):
+                        kept.add(key)
             elif key[0] == "rating":
                 for rating in self.query(Rating):
                     if rating.id == f"rating-{key[1]}":
@@ -295,6 +297,7 @@ class SocialScreen(StepScreen):
                         with button.prevent(RadioButton.Changed), self.prevent(RadioSet.Changed):
                             button.value = wanted
                 self._show_problem_text()
+        return kept
 
     def action_section(self, key: str) -> None:
         """A digit: show the section, with the cursor on it in the section list (never in an

@@ -37,7 +37,7 @@ from ..widgets.text_field import TextField
 from .base import StepScreen
 
 if TYPE_CHECKING:
-    from ..collab import Change
+    from ..collab import Change, Key
 
 # Sections in the order of the workshop: the period first, the budget last (it follows
 # from everything else). The short titles fit the section list at 80 columns.
@@ -276,9 +276,9 @@ class StrategyScreen(StepScreen):
         watch_shown(self, self.app, "revision", self._refresh, init=False)
         watch_shown(self, self.app, "findings", self._refresh, init=False)
 
-    def team_changed(self, change: Change) -> None:
+    def team_changed(self, change: Change) -> set[Key]:
         """A teammate's period, vision, focus or budget, shown in place (lists: the base)."""
-        super().team_changed(change)
+        kept = super().team_changed(change)
         strategy = self.session.strategy
         for key in change.keys:
             if key[0] != "strategy":
@@ -287,15 +287,18 @@ class StrategyScreen(StepScreen):
             value = getattr(strategy, name, None)
             if name in ("start", "end", "buyers"):
                 field = self.query_one(f"#strategy-{name}", FieldInput)
-                if not field.has_class("-invalid"):  # a date half typed stays the person's
-                    shown = "" if value is None else str(value)
-                    field.show_remote(for_display(shown, keep_newlines=False))
+                shown = for_display("" if value is None else str(value), keep_newlines=False)
+                # A date half typed stays the person's.
+                if field.has_class("-invalid") or not field.show_remote(shown):
+                    kept.add(key)
             elif name in ("vision", "transformation", "budget"):
-                self.query_one(f"#strategy-{name}", TextField).show_remote(value or "")
+                if not self.query_one(f"#strategy-{name}", TextField).show_remote(value or ""):
+                    kept.add(key)
             elif name == "focus":
                 focus = self.query_one("#strategy-focus", Select)
                 with focus.prevent(Select.Changed):
                     focus.value = value if value in FOCUSES else Select.NULL
+        return kept
 
     def _fill_scalars(self) -> None:
         """Put the session's values into the period and budget fields (not an edit)."""

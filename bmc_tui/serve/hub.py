@@ -333,7 +333,12 @@ class Hub:
             return
         try:
             applied = team.state.apply(
-                client.person, message.op, base=message.base, client=client.client_id, n=message.n
+                client.person,
+                message.op,
+                base=message.base,
+                client=client.client_id,
+                n=message.n,
+                tell=message.tell,
             )
         except Refused as error:
             log.info(

@@ -80,8 +80,11 @@ class TeamMember:
         self.replica = Replica(session, seq=seq, me=self.me, send=self._send_op)
         return self.replica
 
-    def _send_op(self, n: int, base: int, op: Op) -> None:
-        self._write({"type": "op", "n": n, "base": base, "op": op.to_json()})
+    def _send_op(self, n: int, base: int, op: Op, tell: bool) -> None:
+        message: dict[str, Any] = {"type": "op", "n": n, "base": base, "op": op.to_json()}
+        if tell:
+            message["tell"] = True
+        self._write(message)
 
     def send_presence(self, step: str | None, editing: tuple[str, str, str] | None) -> None:
         self._write(

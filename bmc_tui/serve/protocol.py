@@ -72,6 +72,7 @@ class OpMessage:
     n: int
     base: int
     op: Op
+    tell: bool = False  # knowingly replaces a teammate's change: they are told
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,10 @@ def parse_client(line: bytes) -> ClientMessage:
             op = Op.parse(message.get("op"))
         except BadOperation as error:
             raise ProtocolError(str(error)) from None
-        return OpMessage(n, base, op)
+        tell = message.get("tell", False)
+        if not isinstance(tell, bool):
+            raise ProtocolError("op: tell must be true or false")
+        return OpMessage(n, base, op, tell)
     if kind == "presence":
         step, editing = message.get("step"), message.get("editing")
         if step is not None and step not in STEPS:

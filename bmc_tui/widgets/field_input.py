@@ -60,11 +60,14 @@ class FieldInput(Input):
                 self.cursor_position = min(cursor, len(text))
         self._taken = self.value  # as the field holds it (the same text today)
 
-    def show_remote(self, text: str) -> None:
+    def show_remote(self, text: str) -> bool:
         """A teammate's value, unless keys typed here are still on their way (see
-        `typed_ahead`): they come after it, so the field already shows what will stay."""
-        if not self.typed_ahead:
-            self.show_value(text)
+        `typed_ahead`): they come after it, so the field already shows what will stay.
+        False: not shown (the person's keys replace it, and the team tells its author)."""
+        if self.typed_ahead:
+            return False
+        self.show_value(text)
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         self.placeholder = fit_example(self.example, self.content_size.width - 1)

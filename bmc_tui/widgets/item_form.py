@@ -207,16 +207,19 @@ class ItemForm(VerticalScroll, can_focus=False):
         for spec in self.fields:
             self._fill(spec, item, fresh=True)
 
-    def refresh_field(self, name: str) -> None:
-        """Show one field's value again (a teammate changed it), keeping the cursor."""
+    def refresh_field(self, name: str) -> bool:
+        """Show one field's value again (a teammate changed it), keeping the cursor.
+        False: the person's own typing there is kept over it (see `FieldInput.show_remote`)."""
         item = self._item()
         spec = next((f for f in self.fields if f.name == name), None)
         if item is not None and spec is not None:
-            self._fill(spec, item, fresh=False)
+            return self._fill(spec, item, fresh=False)
+        return True
 
-    def _fill(self, spec: FieldSpec, item: Item | None, *, fresh: bool) -> None:
+    def _fill(self, spec: FieldSpec, item: Item | None, *, fresh: bool) -> bool:
         """Show a field's stored value: `fresh` for another item (the field starts over),
-        else the same item again, where what is being typed keeps its cursor."""
+        else the same item again, where what is being typed keeps its cursor (False: the
+        person's typing was kept instead)."""
         widget = self.query_one(f"#field-{spec.name}")
         value = self._value_of(item, spec) if item is not None else None
         if isinstance(widget, FieldInput):
@@ -227,9 +230,9 @@ class ItemForm(VerticalScroll, can_focus=False):
                     self._amount_error(spec, "")
                 widget.remove_class("-invalid")
             elif widget.has_focus and widget.has_class("-invalid"):
-                return  # a date or number half typed (not yet a value): the person's, kept
+                return False  # a date or number half typed (not yet a value): the person's
             else:
-                widget.show_remote(shown)
+                return widget.show_remote(shown)
         elif isinstance(widget, Select):
             wanted = _to_tristate(value) if spec.kind == "tristate" else value
             with widget.prevent(Select.Changed):
@@ -239,6 +242,7 @@ class ItemForm(VerticalScroll, can_focus=False):
                 widget.value = _ticked(spec, value)
         elif isinstance(widget, LinksField):
             widget.update(self._links_text(item, spec.name))
+        return True
 
     def on_descendant_focus(self, event: object) -> None:
         widget = getattr(event, "widget", None)

@@ -48,16 +48,19 @@ class TextField(TextArea):
         it read it (passed in: reading `text` joins the whole document, once a key is enough)."""
         self._taken = text
 
-    def show_remote(self, text: str) -> None:
+    def show_remote(self, text: str) -> bool:
         """A teammate's text, keeping the cursor where it can stay; not while keys typed
-        here are on their way to the session (they come after it, so they stay)."""
-        if self.typed_ahead or self.text == for_display(text):
-            return
+        here are on their way to the session (they come after it, so they stay: False)."""
+        if self.typed_ahead:
+            return False
+        if self.text == for_display(text):
+            return True
         row, column = self.cursor_location
         with self.prevent(TextArea.Changed):
             self.load_text(text)
         row = min(row, self.document.line_count - 1)
         self.move_cursor((row, min(column, len(self.document.get_line(row)))))
+        return True
 
     def _on_focus(self, event: events.Focus) -> None:
         if not event.from_app_focus:

@@ -116,6 +116,60 @@ async def test_same_field_the_later_wins_the_other_is_told_and_ctrl_z_brings_it_
         assert [i.text for i in on_disk(hub).canvas.customer_segments] == ["Ana's words!"]
 
 
+async def test_typing_over_a_change_not_yet_on_my_screen_tells_its_author(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
+        await pa.press("a", *"Ana's words")
+        await wait_for(pb, lambda: "Ana's words" in shown(bo), 5, "ana's item")
+        await pb.press("enter", "end")
+        field = bo.focused
+        assert isinstance(field, Input) and field.value == "Ana's words"
+        await wait_for(pa, lambda: "bo ✎" in shown(ana), 5, "bo in the field")
+        replica = bo.team.replica  # type: ignore[union-attr]
+        assert replica is not None
+        # Bo's app has Ana's "!" but has not drawn it yet (teammates' changes are shown
+        # together, a moment later): he types on the text his field shows.
+        show = bo._show_team_change
+        bo._show_team_change = lambda: None  # type: ignore[method-assign]
+        await pa.press("!")
+        await wait_for(
+            pb,
+            lambda: replica.session.canvas.customer_segments[0].text == "Ana's words!",
+            5,
+            "ana's key in bo's copy",
+        )
+        assert field.value == "Ana's words"
+        await pb.press(*" too")
+        bo._show_team_change = show  # type: ignore[method-assign]
+        show()
+
+        def told(app: BmcApp) -> list[str]:
+            return [str(n.message) for n in app._notifications if "over yours" in str(n.message)]
+
+        await wait_for(pa, lambda: bool(told(ana)), 5, "ana is told")
+        assert "bo changed the text" in told(ana)[0] and "Ctrl+Z brings yours back" in told(ana)[0]
+        assert [i.text for i in on_disk(hub).canvas.customer_segments] == ["Ana's words too"]
+        await pa.press("escape", "ctrl+z")
+        await wait_for(pb, lambda: field.value == "Ana's words!", 5, "ana's text back for bo")
+        assert [i.text for i in on_disk(hub).canvas.customer_segments] == ["Ana's words!"]
+        # Undo shows where it undid, the cursor back in the field, as when on one's own.
+        await wait_for(
+            pa,
+            lambda: isinstance(ana.focused, Input) and ana.focused.value == "Ana's words!",
+            5,
+            "ana's cursor in her field",
+        )
+        # Bo is told it was brought back over his, and his Ctrl+Z does not take it away.
+        await wait_for(pb, lambda: bool(told(bo)), 5, "bo is told")
+        assert "ana brought their version" in told(bo)[0]
+        # Now that his screen shows it, typing on it is knowing: Ana is given no way back.
+        assert ana.editor.undo_description != "Bring back your text"  # type: ignore[union-attr]
+        await pb.press("end", *"?")
+        await wait_for(pa, lambda: "Ana's words!?" in shown(ana), 5, "bo's key")
+        assert ana.editor.undo_description != "Bring back your text"  # type: ignore[union-attr]
+
+
 async def test_undo_takes_back_only_my_own_change(hub: Hub, sessions_dir: Path) -> None:
     async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
         await pa.press("a", *"Ana", "enter")

@@ -49,12 +49,13 @@ class Net:
 
     hub: TeamState
     members: dict[str, Replica] = field(default_factory=dict)
-    outbox: dict[str, deque[tuple[int, int, Op]]] = field(default_factory=dict)
+    outbox: dict[str, deque[tuple[int, int, Op, bool]]] = field(default_factory=dict)
     inbox: dict[str, deque[tuple[str, object]]] = field(default_factory=dict)
     notices: dict[str, list[str]] = field(default_factory=dict)
     # What each member's screen shows: only what the changes it was given say to show.
     shown: dict[str, Session] = field(default_factory=dict)
     changes: dict[str, list[Change]] = field(default_factory=dict)
+    lagging: set[str] = field(default_factory=set)  # screens that have not shown changes yet
 
     def join(self, name: str) -> Replica:
         session = parse_toml(dump_toml(self.hub.session).encode())
@@ -67,15 +68,15 @@ class Net:
             session,
             seq=self.hub.seq,
             me=name,
-            send=lambda n, base, op, who=name: self.outbox[who].append((n, base, op)),
+            send=lambda n, base, op, tell, who=name: self.outbox[who].append((n, base, op, tell)),
         )
         self.members[name] = replica
         return replica
 
     def to_hub(self, name: str) -> None:
-        n, base, op = self.outbox[name].popleft()
+        n, base, op, tell = self.outbox[name].popleft()
         try:
-            applied = self.hub.apply(name, op, base=base, client=name, n=n)
+            applied = self.hub.apply(name, op, base=base, client=name, n=n, tell=tell)
         except Refused as error:
             self.inbox[name].append(("refused", (n, str(error))))
             return
@@ -94,6 +95,8 @@ class Net:
         self.notices[name] += change.notices
         self.changes[name].append(change)
         show(self.shown[name], replica.session, change)
+        if name not in self.lagging:
+            replica.shown(change.keys)  # as the app does once it has shown a change
 
     def typed(self, name: str, before: set[int]) -> None:
         """A member's own new edits (not pending `before`) are on their own screen."""
@@ -289,6 +292,110 @@ def test_undo_undoes_only_my_changes_never_a_teammates() -> None:
     assert said is not None and said.startswith("Not undone: bo")
     net.settle()
     assert bo.session.find("cs-commuters")[1].text == "Bo's now"  # type: ignore[index]
+
+
+def test_typing_over_a_change_the_screen_has_not_shown_yet_tells_its_author() -> None:
+    net = net_of("ana", "bo")
+    ana, bo = net.members["ana"], net.members["bo"]
+    net.lagging.add("bo")  # Bo's screen gathers teammates' changes and shows them later
+    ana.editor.set_text("customer_segments", "cs-commuters", "Commuters a")
+    net.settle()
+    # Bo's copy has Ana's text, his field still shows the old one: he types on that.
+    assert bo.session.find("cs-commuters")[1].text == "Commuters a"  # type: ignore[index]
+    bo.editor.set_text("customer_segments", "cs-commuters", "Commuters b")
+    net.settle()
+    assert [n for n in net.notices["ana"] if "bo changed the text" in n]
+    assert net.notices["bo"] == []
+    assert ana.editor.undo() == "Bring back your text"
+    net.settle()
+    assert net.hub.session.find("cs-commuters")[1].text == "Commuters a"  # type: ignore[index]
+    # Once Bo's screen has shown a change, typing on it replaces it knowingly: nobody told.
+    net.lagging.clear()
+    bo.shown({("item", "customer_segments", "cs-commuters", "text")})
+    told = len(net.notices["ana"])
+    bo.editor.set_text("customer_segments", "cs-commuters", "Commuters a, b")
+    net.settle()
+    assert len(net.notices["ana"]) == told
+    assert net.hub.session.find("cs-commuters")[1].text == "Commuters a, b"  # type: ignore[index]
+
+
+def test_keys_typed_while_a_change_of_mine_is_in_flight_still_tell_the_teammate() -> None:
+    net = net_of("ana", "bo")
+    ana, bo = net.members["ana"], net.members["bo"]
+    for n in range(4):  # turns, each before the other's change has come back
+        ana.editor.set_text("customer_segments", "cs-commuters", f"Commuters {'a' * (n + 1)}")
+        bo.editor.set_text("customer_segments", "cs-commuters", f"Commuters {'b' * (n + 1)}")
+        net.to_hub("ana")
+        net.to_hub("bo")
+        for name in ("ana", "bo"):
+            while net.inbox[name]:
+                net.to_member(name)
+    net.settle()
+    # The team kept Bo's (last); Ana was told, once, and gets hers back with Ctrl+Z.
+    assert net.hub.session.find("cs-commuters")[1].text == "Commuters bbbb"  # type: ignore[index]
+    assert len([n for n in net.notices["ana"] if "bo changed" in n]) == 1
+    assert ana.editor.undo() == "Bring back your text"
+    net.settle()
+    assert net.hub.session.find("cs-commuters")[1].text.startswith("Commuters a")  # type: ignore[index]
+
+
+def test_bringing_back_ones_text_tells_the_teammate_and_never_replaces_a_later_change() -> None:
+    net = net_of("ana", "bo", "cy")
+    ana, bo, cy = (net.members[n] for n in ("ana", "bo", "cy"))
+    # All three type at once, in this order at the team: Cy's replaces Ana's, Bo's Cy's.
+    for name, text in (("ana", "A"), ("cy", "C"), ("bo", "B")):
+        net.members[name].editor.set_text("customer_segments", "cs-commuters", text)
+        net.to_hub(name)
+    net.settle()
+    assert net.hub.session.find("cs-commuters")[1].text == "B"  # type: ignore[index]
+    assert [n for n in net.notices["ana"] if "cy changed" in n]
+    assert [n for n in net.notices["cy"] if "bo changed" in n]
+    # Neither had seen Ana's text: hers comes back over both, and Bo (whose text it
+    # replaces) is told.
+    assert ana.editor.undo() == "Bring back your text"
+    net.settle()
+    assert net.hub.session.find("cs-commuters")[1].text == "A"  # type: ignore[index]
+    assert net.notices["bo"] == ["ana brought their version of the text of “B” back over yours."]
+    # Ana's change was made knowingly: neither Cy's way back nor Bo's undo replaces it.
+    assert cy.editor.undo() == "Not undone: ana has changed it since"
+    assert bo.editor.undo() == "Not undone: ana has changed it since"
+    net.settle()
+    assert net.hub.session.find("cs-commuters")[1].text == "A"  # type: ignore[index]
+
+
+def test_undoing_an_add_never_deletes_an_item_a_teammate_has_edited_since() -> None:
+    net = net_of("ana", "bo")
+    ana, bo = net.members["ana"], net.members["bo"]
+    item = ana.editor.add_item("plan", "Event Z")
+    ana.editor.seal()
+    net.settle()
+    bo.editor.set_field("plan", item.id, "owner", "Bo")
+    net.settle()
+    assert ana.editor.undo() == "Not undone: bo has changed it since"
+    net.settle()
+    assert net.hub.session.find(item.id) is not None
+    # An item nobody else touched goes as before.
+    other = ana.editor.add_item("plan", "Event Y")
+    ana.editor.seal()
+    net.settle()
+    assert ana.editor.undo() is not None
+    net.settle()
+    assert net.hub.session.find(other.id) is None
+
+
+def test_a_members_undo_says_what_it_undoes_as_it_is_now_and_where() -> None:
+    from bmc_tui.editing import Where
+
+    net = net_of("ana")
+    ana = net.members["ana"]
+    for text in ("B", "Br", "Bread before opening"):
+        ana.editor.set_text("customer_segments", "cs-commuters", text)
+    net.settle()
+    assert ana.editor.undo_description == "The text of “Bread before opening”"
+    assert ana.editor.undo_where == Where("customer_segments", "cs-commuters", "text")
+    assert ana.editor.undo() == "The text of “Bread before opening”"
+    net.settle()
+    assert ana.editor.redo_where == Where("customer_segments", "cs-commuters", "text")
 
 
 def test_typing_is_one_undo_step_per_field() -> None:
