@@ -422,7 +422,13 @@ class BmcApp(App[None]):
         self.findings = evaluate(session)
         self.sub_title = f"Team {member.team_name(member.team) or member.team}: {session.title}"
         self.run_worker(member.run(), group="team")
-        self.goto_step(session.step or "social")
+        # Where this member was (a dropped connection, a restart): each member's step is
+        # their own, so the team file's `step` says nothing about it.
+        place = load_place(path, self.config.places_file)
+        if place is not None and place.step in STEPS:
+            self.goto_step(place.step, place.target)
+        else:
+            self.goto_step(session.step or "social")
         self.call_next(self._poll_room)  # now the room knows who this is, and its team
 
     def _offer_teams(self) -> None:

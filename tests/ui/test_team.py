@@ -332,3 +332,24 @@ async def test_a_teammates_period_vision_and_buyers_show_in_place(
         )
         assert screen.query_one("#strategy-budget", TextField).text == "A third on events"
         assert bo.screen is screen
+
+
+async def test_a_member_who_comes_back_is_on_their_own_step_not_the_team_files(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    from bmc_tui.screens.plan import PlanScreen
+
+    places = sessions_dir.parent / "bo-places.toml"
+    bo = member_app(hub, sessions_dir, "bo")
+    bo.config.places_file = places
+    async with bo.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(bo.screen, CanvasScreen), 10, "canvas")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(bo.screen, PlanScreen), 10, "the plan")
+        await wait_for(pilot, lambda: places.exists() and "plan" in places.read_text(), 5, "kept")
+    assert on_disk(hub).step == "canvas"  # the team's file does not follow a member
+    # His connection dropped; he comes back where he was.
+    again = member_app(hub, sessions_dir, "bo")
+    again.config.places_file = places
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, PlanScreen), 10, "back on the plan")
