@@ -158,9 +158,49 @@ async def test_a_participant_joins_a_team_from_the_first_screen_and_leaves_it(
         await until(lambda: b"Back to your own session" in ana.output[mark:], 10, "the command")
         ana.write(b"\r")
         await until(lambda: read_teams(server.sessions_dir).team_of("ana") is None, 10, "out")
-        # Back on her own session, where the choice is offered again.
-        await until(lambda: b"This workshop has teams" in ana.output[mark:], 30, "own again")
+        # Back on her own session; having chosen it, she is not asked again.
+        await until(lambda: b"Opening question" in ana.output[mark:], 30, "own again")
         assert (server.sessions_dir / "ana.toml").exists()
+        assert b"This workshop has teams" not in ana.output[mark:]
+    # Nor when she connects again; the palette still joins a team.
+    async with await connect(server.port, "ana") as conn:
+        ana = await terminal(conn, 120, 36)
+        await ana.wait_for("Opening question", timeout=30)
+        ana.write(b"\x10")  # Ctrl+P
+        await ana.wait_for("Search for commands", timeout=10)
+        mark = len(ana.output)
+        ana.write(b"Join team")
+        await until(lambda: b"Blue" in ana.output[mark:], 10, "the command to join Blue")
+        assert "This workshop has teams" not in ana.text
+
+
+@pytest.mark.timeout(90)
+async def test_choosing_to_work_alone_is_remembered_when_connecting_again(
+    serve: Callable[..., Server], tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[teams]]\nname = "Red"\n')
+    server = serve("--open", "--roster", str(roster))
+    async with await connect(server.port, "cy") as conn:
+        cy = await terminal(conn, 120, 36)
+        await cy.wait_for("This workshop has teams", timeout=30)
+        cy.write(b"\x1b")  # Esc: on my own
+        await cy.wait_for("Opening question", timeout=30)
+        await until(
+            lambda: (
+                "on_my_own"
+                in "".join(
+                    p.read_text()
+                    for p in (server.sessions_dir / ".serve" / "people" / "cy").rglob("*.toml")
+                )
+            ),
+            10,
+            "the choice kept",
+        )
+    async with await connect(server.port, "cy") as conn:
+        cy = await terminal(conn, 120, 36)
+        await cy.wait_for("Opening question", timeout=30)
+        assert "This workshop has teams" not in cy.text
 
 
 @pytest.mark.timeout(90)
