@@ -18,6 +18,9 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Cancel"),
         Binding("y", "answer(True)", "Yes", show=False),
+        # Buttons side by side: the arrows move between them, as in most dialogs.
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
     ]
 
     def __init__(self, question: str, detail: str = "", *, confirm_label: str = "Yes") -> None:

@@ -23,6 +23,9 @@ class UnsavedScreen(ModalScreen[UnsavedChoice]):
         Binding("escape", "choose('stay')", "Stay"),
         Binding("c", "choose('copy')", "Save a copy", show=False),
         Binding("d", "choose('discard')", "Discard", show=False),
+        # Buttons side by side: the arrows move between them, as in most dialogs.
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
     ]
 
     def __init__(self, reason: str) -> None:

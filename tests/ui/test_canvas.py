@@ -122,6 +122,22 @@ async def test_cancel_delete_keeps_the_item(sessions_dir: Path) -> None:
         assert len(app.editor.session.canvas.customer_segments) == count  # type: ignore[union-attr]
 
 
+async def test_the_arrows_move_between_a_dialogs_buttons(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        count = len(app.editor.session.canvas.customer_segments)  # type: ignore[union-attr]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.focused is not None and app.focused.id == "no"  # Cancel, the safe one
+        await pilot.press("left")
+        assert app.focused is not None and app.focused.id == "yes"
+        await pilot.press("right")
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.press("left", "enter")
+        await wait_saved(pilot, path, lambda s: len(s.canvas.customer_segments) == count - 1)
+
+
 async def test_editing_text_keeps_id_and_links(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="canvas", example="platform")
     app = make_app(sessions_dir, path)
