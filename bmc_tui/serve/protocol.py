@@ -7,7 +7,9 @@ A member's process says, in this order:
   process. It names the person and the team; nothing else is accepted before it.
 * ``{"type": "op", "n": N, "base": SEQ, "op": {"name": ..., "args": {...}}}``: one Editor
   call (see ``bmc_tui.collab``). ``n`` numbers the sender's own operations; ``base`` is the
-  last team change it had seen.
+  last team change it had seen (in the field it writes: on the person's screen).
+  ``"tell": true`` (optional): it knowingly replaces a teammate's change (bringing one's
+  own text back), and that teammate is told.
 * ``{"type": "presence", "step": STEP, "editing": [KIND, ITEM_ID, FIELD] | null}``.
 * ``{"type": "keep_votes"}``: copy the results of the closed votes on the team's session
   from the room file into it (the hub reads the room file; nothing comes from the member).
@@ -16,8 +18,10 @@ The hub answers:
 
 * ``{"type": "welcome", "me", "team", "client", "seq", "session": TOML}``: the team's
   session as it is now, and the number of the last change in it.
-* ``{"type": "applied", "seq", "author", "client", "n", "op", "overwrote"}``: every change
-  the team applied, in order, to every member (its sender included).
+* ``{"type": "applied", "seq", "author", "client", "n", "op", "overwrote", "base",
+  "told"}``: every change the team applied, in order, to every member (its sender
+  included); ``overwrote`` names the teammate whose change to the field it replaced
+  without having seen it (or, with ``told``, knowingly).
 * ``{"type": "refused", "n": N, "reason": TEXT}``: one of the sender's operations was not
   applied (nothing of it was).
 * ``{"type": "presence", "members": {NAME: {"connected", "step", "editing"}}}``.
