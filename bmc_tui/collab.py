@@ -1006,12 +1006,41 @@ class Replica:
             return change
         self.pending.remove(pending)
         self._suspect = True
+        if self._keep_for_restore(pending.op):
+            reason += " (kept for when you bring the item back with Ctrl+Z)"
         if reason != self._last_refusal:
             # Typing on in a deleted item would otherwise say the same thing at every key.
             change.notices.append(f"Not kept: {reason}")
         self._last_refusal = reason
         change.merge(self._settle())
         return change
+
+    def _keep_for_restore(self, op: Op) -> bool:
+        """Typing on in an item a teammate deleted: keep it in the item Ctrl+Z brings back."""
+        if op.name not in ("set_text", "set_field"):
+            return False
+        for step in self.undo_stack:
+            restore = step.ops[0] if len(step.ops) == 1 else None
+            if restore is None or restore.name != "restore_item":
+                continue
+            kind = restore.args["kind"]
+            try:
+                item = item_from_toml(kind, restore.args["item"])
+            except SessionFormatError:
+                continue
+            if item.id != op.args["item_id"] or kind != op.args["kind"]:
+                continue
+            scratch = Session.new("scratch", "scratch")
+            scratch.items_of(kind).append(item)
+            try:
+                apply_op(Editor(scratch, history=0), op)
+            except Refused:
+                return False
+            step.ops[0] = Op.make(
+                "restore_item", **{**restore.args, "item": item_to_toml(kind, item)}
+            )
+            return True
+        return False
 
     def _settle(self) -> Change:
         """Once nothing of ours is in flight, make sure we show exactly the team's session."""

@@ -426,11 +426,13 @@ def test_deleted_while_editing_is_told_and_can_be_restored_with_its_links() -> N
     assert net.hub.session.find("cs-commuters") is None
     assert any("deleted an item you were editing" in n for n in net.notices["ana"])
     assert len([n for n in net.notices["ana"] if "Not kept" in n]) == 1
+    assert [n for n in net.notices["ana"] if "Not kept" in n and "Ctrl+Z" in n]
     assert ana.editor.undo() == "Restore the deleted item"
     net.settle()
     for replica in (ana, bo):
+        # With what she typed after it was deleted, which the team could not take then.
         found = replica.session.find("cs-commuters")
-        assert found is not None and found[1].text == "Commuters who cycle"
+        assert found is not None and found[1].text == "Commuters who cycle a lot!"
         assert replica.session.find("vp-fast")[1].linked("segments") == ["cs-commuters"]  # type: ignore[index]
 
 
