@@ -12,7 +12,7 @@ import random
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from types import MappingProxyType
@@ -436,13 +436,15 @@ class BmcApp(App[None]):
         from .screens.join_team import JoinTeamScreen
 
         link = self.team_link
-        if link is None:
-            return
+        if link is None or load_settings(self.config.settings_file).on_my_own:
+            return  # chose their own session before: the palette still joins a team
         choices = [(str(t["id"]), str(t.get("name", t["id"]))) for t in link.teams]
 
         def chosen(team_id: str | None) -> None:
             if team_id:
                 self.join_team(team_id)
+            else:
+                self._keep_on_my_own(True)
 
         self.push_screen(JoinTeamScreen(choices), chosen)
 
@@ -451,11 +453,18 @@ class BmcApp(App[None]):
         if self.team_link is None:
             return
         self.flush()
+        self._keep_on_my_own(team_id is None)
         if team_id is None:
             self.team_link.request("leave")
         else:
             self.team_link.request("join", team=team_id)
         self.notify("Moving…", title="Teams", timeout=3)
+
+    def _keep_on_my_own(self, on_my_own: bool) -> None:
+        settings = load_settings(self.config.settings_file)
+        if settings.on_my_own != on_my_own:
+            settings = replace(settings, on_my_own=on_my_own)
+            save_settings(settings, self.config.settings_file)
 
     def team_editing(self, where: tuple[str, str, str] | None) -> None:
         """The item field this member is typing in (teammates see their name on it)."""
@@ -1162,8 +1171,9 @@ class BmcApp(App[None]):
         # Remember the choice for the next start (a preference, never an error).
         if not getattr(self, "_mounted_theme", False):
             return
-        if theme and theme != load_settings(self.config.settings_file).theme:
-            save_settings(Settings(theme=theme), self.config.settings_file)
+        settings = load_settings(self.config.settings_file)
+        if theme and theme != settings.theme:
+            save_settings(replace(settings, theme=theme), self.config.settings_file)
 
     def _fatal_error(self) -> None:
         """An unexpected error: save, keep the details in a file, and say so in one line.

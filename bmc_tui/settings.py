@@ -21,6 +21,9 @@ def settings_path() -> Path:
 @dataclass(frozen=True)
 class Settings:
     theme: str | None = None
+    # Chose to work on their own in a workshop with teams (the first-screen choice, or
+    # leaving a team): not asked again each time they connect.
+    on_my_own: bool = False
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -30,14 +33,18 @@ def load_settings(path: Path | None = None) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return Settings()
     theme = doc.get("theme")
-    return Settings(theme=theme if isinstance(theme, str) else None)
+    return Settings(
+        theme=theme if isinstance(theme, str) else None, on_my_own=doc.get("on_my_own") is True
+    )
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     import tomli_w
 
     path = path or settings_path()
-    doc = {"theme": settings.theme} if settings.theme else {}
+    doc: dict[str, object] = {"theme": settings.theme} if settings.theme else {}
+    if settings.on_my_own:
+        doc["on_my_own"] = True
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
