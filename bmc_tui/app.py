@@ -31,7 +31,7 @@ from .load import core_to_spare
 from .model import BLOCKS, STEP_TITLES, STEPS, STRATEGY_LISTS, Session
 from .room import Room, Summon, read_room, room_path
 from .rules import Finding, evaluate
-from .settings import Place, Settings, load_place, load_settings, save_place, save_settings
+from .settings import Place, load_place, load_settings, save_place, save_settings
 from .store import ConflictError, Handle, Store, StoreError
 from .text import for_display, one_line
 from .themes import register_themes, visible_fields

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ..guide import AMOUNT_HINT, AMOUNT_LABELS, BLOCK_GUIDE, PAYS_HINT, PAYS_LABEL
@@ -53,8 +53,10 @@ class CanvasScreen(StepScreen):
     SHOWS = ("canvas", "currency")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: the app runs them before it hands on the next key (see action_block);
+        # in a text field a digit is text (check_action).
         *[
-            Binding(str(n), f"block('{block}')", BLOCK_TITLES[block], show=False)
+            Binding(str(n), f"block('{block}')", BLOCK_TITLES[block], show=False, priority=True)
             for n, block in enumerate(BLOCKS, start=1)
         ],
         Binding("tab", "app.focus_next", "Next pane", show=False),
@@ -161,14 +163,27 @@ class CanvasScreen(StepScreen):
             f"*Example:* {guide.example}"
         )
 
-    def action_block(self, block: str) -> None:
-        self.query_one("#blocks", OptionList).highlighted = BLOCKS.index(block)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "block":
+            return not isinstance(self.app.focused, Input | TextArea)
+        return super().check_action(action, parameters)
+
+    async def action_block(self, block: str) -> None:
+        # Switched here, not when the list's Highlighted message comes round: a key typed
+        # right after the digit ("6a" with key rollover, a fast typist) is handled once
+        # this is done, so it adds to the block chosen and its text goes to that block.
+        blocks = self.query_one("#blocks", OptionList)
+        with blocks.prevent(OptionList.OptionHighlighted):
+            blocks.highlighted = BLOCKS.index(block)
+        await self._switch_block(block)
         self.query_one(ItemList).focus()
 
     async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "blocks" or event.option.id is None:
             return
-        block = event.option.id
+        await self._switch_block(event.option.id)
+
+    async def _switch_block(self, block: str) -> None:
         if block == self.block:
             return
         self.block = block

@@ -48,6 +48,27 @@ async def test_number_keys_switch_blocks_and_the_form_follows(sessions_dir: Path
     assert session.canvas.value_propositions[0].text == "Coffee ready at the dock"
 
 
+async def test_keys_typed_at_once_after_a_digit_go_to_the_block_it_chose(
+    sessions_dir: Path,
+) -> None:
+    from textual import events
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), 10, "canvas")
+        # Both queued before either is handled, as from key rollover or a fast typist.
+        assert app._driver is not None
+        for key in ("6", "a"):
+            app._driver.send_message(events.Key(key, key))
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), 5, "the new item's field")
+        assert app.screen.query_one(ItemList).kind == "key_activities"
+        await pilot.press(*"zzz")
+        after = await wait_saved(pilot, path, lambda s: s.canvas.key_activities)
+        assert [i.text for i in after.canvas.key_activities] == ["zzz"]
+        assert after.canvas.customer_segments == []
+
+
 async def test_link_a_value_proposition_to_a_segment_by_name(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="canvas")
     app = make_app(sessions_dir, path)
