@@ -50,6 +50,9 @@ class Roster:
     def __init__(self, sessions_dir: Path) -> None:
         self.sessions_dir = Path(sessions_dir)
         self._cache: dict[Path, _Parsed] = {}
+        # People connected at the last `rows()`, team members included: a team's row
+        # stands for several people, so counting connected rows would leave them out.
+        self.people_connected = 0
 
     def _parse(self, path: Path) -> Row | None:
         try:
@@ -86,10 +89,12 @@ class Roster:
                 if entry.name.endswith(".toml") and not entry.name.startswith(".")
             )
         except OSError:
+            self.people_connected = 0
             return []
         for gone in set(self._cache) - set(paths):
             del self._cache[gone]
         connected = read_status(self.sessions_dir).connected(datetime.now(UTC))
+        self.people_connected = len(connected)
         teams = {t.team_id: t for t in read_teams(self.sessions_dir).teams}
         rows = []
         for path in paths:

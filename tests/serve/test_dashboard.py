@@ -280,3 +280,21 @@ async def test_teams_are_rows_with_who_is_connected_and_missing_people_are_liste
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert any("Team Red 1/2" in n for n in names)
         assert any("dee (not here)" in n for n in names)
+
+
+async def test_the_count_of_people_connected_includes_team_members(sessions_dir: Path) -> None:
+    from bmc_tui.serve.teams import Teams
+
+    store = Store(sessions_dir)
+    store.close(store.create("Team Red", "team-red"))
+    store.close(store.create("Eve", "eve"))
+    teams = Teams()
+    red = teams.create("Red")
+    for name in ("ana", "bo", "cy"):
+        teams.assign(name, red)
+    teams.save(sessions_dir)
+    now = datetime.now(UTC)
+    write_status(sessions_dir, [Connection(n, now, now) for n in ("eve", "ana", "bo", "cy")])
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)):
+        await until(lambda: "4 connected · 2 sessions" in _text(app, "#room-count"), 3, "4")

@@ -134,7 +134,7 @@ class RoomScreen(Screen[None]):
             for index, row in enumerate(rows):
                 if row.session_id == keep:
                     table.move_cursor(row=index, animate=False)
-        online = sum(1 for r in rows if r.connected and not r.is_team)
+        online = self.roster.people_connected
         self.query_one("#room-count", Static).update(f"{online} connected · {len(rows)} sessions")
         room = self.dashboard.room()
         parts = []
