@@ -100,6 +100,8 @@ class Hub:
         self.lobby: dict[str, _Client] = {}  # connected launches that are in no team
         self.teams_document: dict[str, Any] = {"teams": []}
         self.on_request: OnRequest | None = None
+        # Someone's presence (their step) changed: the server's status file follows.
+        self.on_presence: Callable[[], None] | None = None
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._writes: set[asyncio.Task[Any]] = set()  # saves in flight: awaited, never cut
@@ -153,6 +155,15 @@ class Hub:
         secret = secrets.token_urlsafe(32)
         self._secrets[secret] = Grant(team_id, person, facilitator)
         return secret
+
+    def steps(self) -> dict[str, str]:
+        """The step each connected team member is on (what they last said)."""
+        return {
+            c.person: c.step
+            for team in self.teams.values()
+            for c in team.clients.values()
+            if c.step is not None
+        }
 
     def publish_teams(self, document: dict[str, Any]) -> None:
         """The teams changed: every connected launch hears of it."""
@@ -393,6 +404,8 @@ class Hub:
             for c in team.clients.values()
         }
         self._broadcast(team, {"type": "presence", "members": members})
+        if self.on_presence is not None:
+            self.on_presence()
 
     # -- saving ------------------------------------------------------------------------
 

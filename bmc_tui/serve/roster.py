@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..model import STEPS
 from ..progress import step_progress
 from ..rules import counts, evaluate
 from ..store import StoreError, load_session
@@ -33,6 +34,9 @@ class Row:
     problem: str | None = None  # why the file could not be read
     members: tuple[str, ...] = ()  # a team's session: who is in the team
     online: int = 0  # a team's session: how many of its members are connected
+    # A team's session: the steps its connected members are on, in the workshop's order
+    # (the file's own step is nobody's: each member's step is their own).
+    steps: tuple[str, ...] = ()
     expected: bool = False  # on the roster, not arrived yet (no session, not connected)
 
     @property
@@ -106,11 +110,14 @@ class Roster:
                 # A team's row: connected while any member is; busy as its busiest member.
                 links = [connected[m] for m in team.members if m in connected]
                 times = [t for t in (row.last_activity, *(c.last_input for c in links)) if t]
+                on = {c.step for c in links}
                 row = replace(
                     row,
                     title=one_line(f"Team {team.name}", 40),
                     members=tuple(team.members),
                     online=len(links),
+                    step=None,
+                    steps=tuple(step for step in STEPS if step in on),
                     connected=bool(links),
                     last_activity=max(times) if times else None,
                 )

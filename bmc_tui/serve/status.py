@@ -27,6 +27,9 @@ class Connection:
     session: str
     since: datetime
     last_input: datetime
+    # The step a team member is on: theirs, not the team file's (see collab.py: the step
+    # is presence). None for someone on their own session, whose file says it.
+    step: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ def write_status(sessions_dir: Path, connections: list[Connection]) -> None:
                 "since": c.since.replace(microsecond=0),
                 "last_input": c.last_input.replace(microsecond=0),
             }
+            | ({"step": c.step} if c.step else {})
             for c in connections
         ],
     }
@@ -92,8 +96,11 @@ def read_status(sessions_dir: Path) -> Status:
         if not isinstance(row, dict):
             continue
         session, since, last = row.get("session"), row.get("since"), row.get("last_input")
+        step = row.get("step")
         if isinstance(session, str) and isinstance(since, datetime) and isinstance(last, datetime):
-            connections.append(Connection(session, since, last))
+            connections.append(
+                Connection(session, since, last, step if isinstance(step, str) else None)
+            )
     return Status(
         updated=updated if isinstance(updated, datetime) and updated.tzinfo else None,
         connections=tuple(connections),

@@ -124,6 +124,9 @@ class Workshop:
         self.hub = Hub(self.store, self._home / "hub.sock")
         self._team_secrets: dict[int, str] = {}  # id(session) -> its launch's secret
         self.hub.on_request = self._team_request
+        # A member's step is written with the status (at the next tick: at most once a
+        # second however often members move or type).
+        self.hub.on_presence = self.touched
 
     # -- bookkeeping -----------------------------------------------------------------
 
@@ -569,11 +572,13 @@ class Workshop:
             await asyncio.sleep(1.0)
 
     def _write_status(self) -> None:
+        steps = self.hub.steps()
         rows = [
             Connection(
                 s.identity.slug,
                 datetime.fromtimestamp(s.connected_at, UTC),
                 datetime.fromtimestamp(s.last_input_at, UTC),
+                steps.get(s.identity.slug),
             )
             for s in self.participants
         ]

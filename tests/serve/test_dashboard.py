@@ -298,3 +298,50 @@ async def test_the_count_of_people_connected_includes_team_members(sessions_dir:
     app = DashboardApp(sessions_dir)
     async with app.run_test(size=(110, 30)):
         await until(lambda: "4 connected · 2 sessions" in _text(app, "#room-count"), 3, "4")
+
+
+async def test_a_team_row_shows_the_steps_its_connected_members_are_on(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.serve.teams import Teams
+
+    store = Store(sessions_dir)
+    for title, session_id in (("Team Red", "team-red"), ("Team Blue", "team-blue")):
+        store.close(store.create(title, session_id))  # their files say "social"
+    teams = Teams()
+    red, blue = teams.create("Red"), teams.create("Blue")
+    for name, team in (("ana", red), ("bo", red), ("cy", red), ("dee", blue)):
+        teams.assign(name, team)
+    teams.save(sessions_dir)
+    now = datetime.now(UTC)
+    write_status(
+        sessions_dir,
+        [
+            Connection("ana", now, now, "plan"),
+            Connection("bo", now, now, "canvas"),
+            Connection("cy", now, now, "plan"),
+        ],
+    )
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        await until(lambda: str(table.get_row("team-red")[1]) == "Can/Pln", 3, "two steps")
+        assert str(table.get_row("team-blue")[1]) == "-"  # nobody there: nobody's step
+        write_status(
+            sessions_dir,
+            [Connection("ana", now, now, "fitness"), Connection("dee", now, now, "strategy")],
+        )
+        await until(lambda: str(table.get_row("team-red")[1]) == "fitness", 3, "one step")
+        assert str(table.get_row("team-blue")[1]) == "strategy"
+
+
+def test_the_status_file_keeps_each_team_members_step(sessions_dir: Path) -> None:
+    from bmc_tui.serve.status import read_status
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    write_status(sessions_dir, [Connection("ana", now, now, "plan"), Connection("eve", now, now)])
+    assert read_status(sessions_dir).connections == (
+        Connection("ana", now, now, "plan"),
+        Connection("eve", now, now, None),
+    )

@@ -239,3 +239,18 @@ async def test_a_vote_closed_while_the_team_was_away_is_kept_when_its_canvas_ope
         await hub.close()
     kept = parse_toml(saved(hub, "green").encode()).extra["room_votes"]
     assert [v["id"] for v in kept] == ["v1"]
+
+
+async def test_the_hub_knows_each_members_step_and_says_when_it_changes(hub: Hub) -> None:
+    told: list[int] = []
+    hub.on_presence = lambda: told.append(1)
+    ana, _ = await member(hub, "red", "ana")
+    bo, _ = await member(hub, "blue", "bo")
+    await until(lambda: len(told) >= 2)
+    assert hub.steps() == {}  # nothing said yet
+    ana.send_presence("plan", None)
+    bo.send_presence("canvas", ("customer_segments", "cs-1", "text"))
+    await until(lambda: hub.steps() == {"ana": "plan", "bo": "canvas"})
+    assert len(told) >= 4
+    ana.close()
+    bo.close()

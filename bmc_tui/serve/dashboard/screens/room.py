@@ -23,7 +23,7 @@ from ....votes import Vote
 from ....widgets.footer import KeysFooter
 from ...roster import Roster, Row
 from ...teams import read_teams
-from ..format import BAR_CELLS, ago, bar, remaining, step_title
+from ..format import BAR_CELLS, STEP_HEADS, ago, bar, remaining, step_title, steps_cell
 from .announce import AnnounceScreen
 from .archive import ArchiveScreen
 from .gallery import GalleryScreen
@@ -39,15 +39,7 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 1.0
 # Where the dashboard writes room reports, beside the sessions.
 REPORTS_DIR = "reports"
-# Short enough that the whole table fits an 80-column terminal (ssh's usual size).
-STEP_HEADS = {
-    "social": "Soc",
-    "canvas": "Can",
-    "practices": "Prc",
-    "strategy": "Str",
-    "plan": "Pln",
-    "fitness": "Fit",
-}
+STEP_WIDTH = 9
 
 
 class RoomScreen(Screen[None]):
@@ -91,7 +83,7 @@ class RoomScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Participant", key="name", width=15)
-        table.add_column("Step", key="step", width=9)
+        table.add_column("Step", key="step", width=STEP_WIDTH)
         for step in WORK_STEPS:
             table.add_column(STEP_HEADS[step], key=step, width=BAR_CELLS)
         table.add_column("Err", key="err", width=3)
@@ -115,7 +107,8 @@ class RoomScreen(Screen[None]):
         bars = [bar(*row.progress.get(step, (0, 0))) for step in WORK_STEPS]
         errors = Text(str(row.errors), style="bold red" if row.errors else "")
         active = ago(row.last_activity)
-        return [name, row.step or "-", *bars, errors, str(row.warnings), active]
+        step = steps_cell(row.steps, STEP_WIDTH) if row.is_team else row.step or "-"
+        return [name, step, *bars, errors, str(row.warnings), active]
 
     def _stable(self, rows: list[Row]) -> list[Row]:
         for row in rows:  # the roster's order (by name) for the first ones, then arrivals
