@@ -394,7 +394,7 @@ class BmcApp(App[None]):
             on_change=self._team_changed,
             on_presence=self._team_presence_changed,
             on_lost=self._team_lost,
-            on_teams=self.refresh_bindings,
+            on_teams=self._teams_changed,
             on_said=lambda text: self.notify(text, title="Teams", severity="warning"),
         )
         try:
@@ -420,7 +420,7 @@ class BmcApp(App[None]):
         self.editor = replica.editor
         self.step_screens.drop_all()
         self.findings = evaluate(session)
-        self.sub_title = f"Team {member.team_name(member.team) or member.team}: {session.title}"
+        self._name_team()
         self.run_worker(member.run(), group="team")
         # Where this member was (a dropped connection, a restart): each member's step is
         # their own, so the team file's `step` says nothing about it.
@@ -430,6 +430,21 @@ class BmcApp(App[None]):
         else:
             self.goto_step(session.step or "social")
         self.call_next(self._poll_room)  # now the room knows who this is, and its team
+
+    def _name_team(self) -> None:
+        """The header names the team and its canvas as they are now."""
+        member = self.team
+        if member is not None and member.replica is not None:
+            name = member.team_name(member.team) or member.team
+            self.sub_title = f"Team {name}: {member.replica.session.title}"
+
+    def _teams_changed(self) -> None:
+        # The facilitator may have renamed this team: the hub sent the canvas's new title
+        # before the new names, so both are known here.
+        self.refresh_bindings()
+        if self.team is not None:
+            self._name_team()
+            self.team_presence = dict(self.team.presence)  # the team's line names it too
 
     def _offer_teams(self) -> None:
         """The first screen's choice when the workshop has teams: one, or on my own."""

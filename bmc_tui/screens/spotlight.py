@@ -42,13 +42,7 @@ class SpotlightScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#spotlight-title", Static).update(
-            Text.assemble(
-                ("Spotlight: ", "bold"),
-                (one_line(self.spot.title, 40), "bold"),
-                (" · read-only, live · Esc: back to your work", "dim"),
-            )
-        )
+        self._show_title(self.spot.title)
         self.reload()
         self.set_interval(RELOAD_SECONDS, self.reload)
 
@@ -66,6 +60,17 @@ class SpotlightScreen(Screen[None]):
         except StoreError:
             return  # mid-write or unreadable: keep what is shown, try again shortly
         self.query_one(CanvasView).show(session)
+        # Its title as it is now: a team renamed while in the spotlight says its new name.
+        self._show_title(one_line(session.title, 40) or self.spot.title)
+
+    def _show_title(self, title: str) -> None:
+        self.query_one("#spotlight-title", Static).update(
+            Text.assemble(
+                ("Spotlight: ", "bold"),
+                (one_line(title, 40), "bold"),
+                (" · read-only, live · Esc: back to your work", "dim"),
+            )
+        )
 
     def ended(self) -> None:
         """The facilitator ended the spotlight: close now, or as soon as it is on top."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..codec import dump_toml
-from ..collab import Applied, Refused, TeamState
+from ..collab import Applied, Op, Refused, TeamState
 from ..room import read_room
 from ..store import ConflictError, Handle, Store, StoreError
 from ..text import one_line
@@ -47,6 +47,8 @@ SAVE_DELAY: Final = 0.5
 MAX_BACKLOG: Final = 16 * 1024 * 1024
 # A member's process that says nothing useful: this many bad messages and it is cut off.
 MAX_BAD_MESSAGES: Final = 20
+# The author of the changes the server makes for the facilitator (a team's new title).
+FACILITATOR: Final = "facilitator"
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,30 @@ class Hub:
         secret = secrets.token_urlsafe(32)
         self._secrets[secret] = Grant(team_id, person, facilitator)
         return secret
+
+    def set_title(self, team_id: str, path: Path, title: str) -> None:
+        """The team was renamed: its session's title follows, as one change of the team's
+        (every member's copy follows; saved like any change). Nothing to do for a team
+        whose canvas is not made yet: it will be made under the new name."""
+        team = self.teams.get(team_id)
+        if team is None:
+            if not path.exists():
+                return
+            try:
+                team = self.open_team(team_id, path)
+            except StoreError as error:
+                log.error("team %s: the new title is not saved: %s", team_id, error)
+                return
+        if team.problem is not None or team.state.session.title == title:
+            return
+        op = Op.make("set_session_field", name="title", value=title)
+        try:
+            applied = team.state.apply(FACILITATOR, op, base=team.state.seq)
+        except Refused as error:
+            log.error("team %s: the new title is refused: %s", team_id, error)
+            return
+        self._broadcast(team, {"type": "applied", **applied.to_json()})
+        self._changed(team)
 
     def steps(self) -> dict[str, str]:
         """The step each connected team member is on (what they last said)."""

@@ -127,6 +127,11 @@ class Teams:
             raise
 
 
+def team_title(team: Team) -> str:
+    """The title of a team's session (and its label in the room): kept to the team's name."""
+    return f"Team {team.name}"
+
+
 def _team_name(name: Any) -> str:
     if not isinstance(name, str) or not one_line(name, None).strip():
         raise RosterError("a team needs a name")

@@ -28,7 +28,7 @@ from .protocol import Request
 from .session import Identity, Refused, WorkshopSession
 from .status import HEARTBEAT, STATUS_DIR, Connection, clear_status, write_status
 from .takehome import ExportRequest, ssh_command
-from .teams import TEAM_PREFIX, RosterError, Team, Teams, read_roster, read_teams
+from .teams import TEAM_PREFIX, RosterError, Team, Teams, read_roster, read_teams, team_title
 from .terminal import child_environment
 
 log = logging.getLogger("bmc_tui.serve")
@@ -332,6 +332,11 @@ class Workshop:
                 if team is None:
                     return "There is no such team."
                 teams.rename(team, request.name or "")
+                # Before the teams are published: a member hears the new title first, so
+                # their header names the team and its canvas as they are now.
+                self.hub.set_title(
+                    team.team_id, self.store.path_for(team.team_id), team_title(team)
+                )
             elif request.kind == "assign":
                 from ..store import slugify
 
@@ -429,7 +434,7 @@ class Workshop:
             )
             template = None
         try:
-            handle = self.store.create(f"Team {team.name}", team.team_id, template=template)
+            handle = self.store.create(team_title(team), team.team_id, template=template)
         except StoreError:
             if not path.exists():
                 raise Refused(

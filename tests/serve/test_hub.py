@@ -254,3 +254,19 @@ async def test_the_hub_knows_each_members_step_and_says_when_it_changes(hub: Hub
     assert len(told) >= 4
     ana.close()
     bo.close()
+
+
+async def test_a_new_title_reaches_every_member_and_the_file_opened_or_not(hub: Hub) -> None:
+    ana, ana_changes = await member(hub, "red", "ana")
+    hub.set_title("red", hub.store.path_for("red"), "Team Crimson")
+    await until(lambda: ana.replica.session.title == "Team Crimson")  # type: ignore[union-attr]
+    assert any(("session", "title") in c.keys for c in ana_changes)
+    await until(lambda: 'title = "Team Crimson"' in saved(hub, "red"), 3)
+    # A team nobody has opened yet: the hub opens its file (it is its only writer).
+    hub.store.close(hub.store.create("Team Green", "green"))
+    hub.set_title("green", hub.store.path_for("green"), "Team Olive")
+    await until(lambda: 'title = "Team Olive"' in saved(hub, "green"), 3)
+    # One not made yet: nothing to do (it is made under its new name).
+    hub.set_title("gold", hub.store.path_for("gold"), "Team Amber")
+    assert not hub.store.path_for("gold").exists() and "gold" not in hub.teams
+    ana.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+import shutil
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from bmc_tui.codec import parse_toml
 from bmc_tui.serve.teams import RosterError, Teams, parse_teams, read_roster, read_teams
+from bmc_tui.serve.workshop import Workshop
 
 from .client import connect, terminal
 from .helpers import Server, until
@@ -487,3 +491,99 @@ async def test_over_ssh_a_team_is_summoned_and_each_member_votes_with_their_own_
         await bo.wait_for("Your dots left: 2 of 3", timeout=15)  # type: ignore[attr-defined]
         ballots = read_ballots(folder, vote)
         assert ballots == {"ana": {"team-red/vp-1": 2}, "bo": {"team-red/vp-2": 1}}
+
+
+@contextlib.asynccontextmanager
+async def _workshop_with_red(tmp_path: Path) -> AsyncIterator[tuple[Workshop, Path]]:
+    """The server's real request handling and hub, in this loop; team Red with Ana in it."""
+    from bmc_tui.serve.config import ServeConfig
+
+    workshop = Workshop(ServeConfig(sessions_dir=tmp_path / "workshop"))
+    await workshop.hub.start()
+    try:
+        red = workshop.teams.create("Red")
+        workshop.teams.assign("ana", red)
+        workshop._teams_changed()
+        path = workshop._team_file(red)
+        workshop.hub.open_team(red.team_id, path)
+        yield workshop, path
+    finally:
+        await workshop.hub.close()
+        shutil.rmtree(workshop._home, ignore_errors=True)
+
+
+async def test_a_rename_reaches_the_teams_file_members_spotlight_and_gallery(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from textual.widgets import Input, Static
+
+    from bmc_tui.room import Room, Spotlight, read_room, write_room
+    from bmc_tui.serve.dashboard.app import DashboardApp
+    from bmc_tui.serve.dashboard.screens.gallery import GalleryScreen
+    from bmc_tui.serve.dashboard.screens.teams import TeamNameScreen
+    from bmc_tui.serve.member import TeamMember
+
+    async with _workshop_with_red(tmp_path) as (workshop, path):
+        folder = workshop.config.sessions_dir
+        now = datetime.now(UTC).replace(microsecond=0)
+        write_room(folder, Room(spotlight=Spotlight("team-red", "Team Red", now)))
+        ana = TeamMember(workshop.hub.socket_path, workshop.hub.admit("team-red", "ana"))
+        await ana.join()
+        reading = asyncio.get_running_loop().create_task(ana.run())
+        secret = workshop.hub.admit(None, "facilitator", facilitator=True)
+        boss = DashboardApp(folder, hub=workshop.hub.socket_path, secret=secret)
+        async with boss.run_test(size=(110, 30)) as pilot:
+            await until(lambda: boss.teams_link is not None, 10, "the hub")
+            await pilot.press("e")  # the team's row is the first
+            await until(lambda: isinstance(boss.screen, TeamNameScreen), 3, "the dialog")
+            boss.screen.query_one(Input).value = ""
+            await pilot.press(*"Crimson", "enter")
+            await until(lambda: workshop.teams.find("Crimson") is not None, 5, "renamed")
+            # The team's file (check, export, list), by the hub: its only writer; and every
+            # member's copy of it.
+            await until(lambda: parse_toml(path.read_bytes()).title == "Team Crimson", 5)
+            assert ana.replica is not None and ana.replica.session.title == "Team Crimson"
+            assert ana.team_name("team-red") == "Crimson"
+            spot = read_room(folder).spotlight
+            assert spot is not None and spot.title == "Team Crimson"
+            notices = [n.message for n in boss._notifications]
+            assert "Team Red is now Team Crimson." in notices
+            await pilot.press("g")
+            await until(lambda: isinstance(boss.screen, GalleryScreen), 3, "the gallery")
+            await until(
+                lambda: any(
+                    "Team Crimson" in str(s.render())
+                    for s in boss.screen.query(".gallery-title")
+                    if isinstance(s, Static)
+                ),
+                5,
+                "the gallery's label",
+            )
+        ana.close()
+        await reading
+
+
+async def test_a_renamed_teams_members_see_its_new_name_in_their_header(tmp_path: Path) -> None:
+    from bmc_tui.app import AppConfig, BmcApp
+    from bmc_tui.serve.hub import Grant
+    from bmc_tui.serve.protocol import Request
+    from bmc_tui.widgets.team_bar import TeamBar
+
+    async with _workshop_with_red(tmp_path) as (workshop, _):
+        config = AppConfig(
+            sessions_dir=workshop.config.sessions_dir,
+            participant=True,
+            settings_file=tmp_path / "ana-settings.toml",
+            team_socket=workshop.hub.socket_path,
+            team_secret=workshop.hub.admit("team-red", "ana"),
+        )
+        ana = BmcApp(config)
+        async with ana.run_test(size=(120, 36)):
+            await until(lambda: ana.sub_title == "Team Red: Team Red", 10, "ana in Red")
+            boss = Grant(None, "facilitator", facilitator=True)
+            assert workshop._team_request(boss, Request("rename", "team-red", "Crimson")) is None
+            await until(lambda: ana.sub_title == "Team Crimson: Team Crimson", 5, "header")
+            bar = ana.screen.query_one(TeamBar)
+            await until(lambda: "Team Crimson" in str(bar.render()), 5, "the team's line")

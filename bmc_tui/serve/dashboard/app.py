@@ -79,6 +79,7 @@ class DashboardApp(App[None]):
         self.hub = hub
         self.secret = secret
         self.teams_link: TeamMember | None = None  # forming teams goes through the hub
+        self._team_names: dict[str, str] = {}  # by id, as last heard from the hub
         # `ssh -p PORT facilitator@HOST`, under `serve`: to say how to fetch a room report.
         self.take_home = take_home
         # Keys typed before this moment were meant for a screen that has closed since.
@@ -101,14 +102,42 @@ class DashboardApp(App[None]):
             self.hub,
             self.secret or "",
             on_said=lambda text: self.notify(text, title="Teams", severity="warning"),
+            on_teams=self._teams_changed,
         )
         try:
             await link.join()
         except TeamError as error:
             self.notify(f"Teams cannot be changed: {error}", severity="error", timeout=10)
             return
+        self._team_names = self._names_of(link)
         self.teams_link = link
         await link.run()
+
+    @staticmethod
+    def _names_of(link: TeamMember) -> dict[str, str]:
+        return {str(t["id"]): str(t.get("name", t["id"])) for t in link.teams}
+
+    def _teams_changed(self) -> None:
+        """The hub's word that the teams changed: what the facilitator asked is done."""
+        link = self.teams_link
+        if link is None:
+            return
+        before, self._team_names = self._team_names, self._names_of(link)
+        for team_id, name in self._team_names.items():
+            old = before.get(team_id)
+            if old is None:
+                self.notify(
+                    f"Team {one_line(name, 40)} is ready: m puts people in it.", title="Teams"
+                )
+            elif old != name:
+                self.notify(
+                    f"Team {one_line(old, 40)} is now Team {one_line(name, 40)}.", title="Teams"
+                )
+                spot = self.room().spotlight
+                if spot is not None and spot.session == team_id:
+                    # Every screen showing it says whose it is by the name it has now.
+                    spot = replace(spot, title=one_line(f"Team {name}", 40))
+                    self._write(replace(self.room(), spotlight=spot))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # The dashboard always runs over SSH: a screenshot would land on the server.
@@ -154,6 +183,8 @@ class DashboardApp(App[None]):
             title = session_id
             with contextlib.suppress(StoreError):
                 title = one_line(self._load(session_id).title, 40) or session_id
+            if session_id in self._team_names:  # its name now, even before its file follows
+                title = one_line(f"Team {self._team_names[session_id]}", 40)
             spot = Spotlight(session_id, title, _now())
         self._write(replace(self.room(), spotlight=spot))
 
