@@ -587,3 +587,30 @@ async def test_a_renamed_teams_members_see_its_new_name_in_their_header(tmp_path
             await until(lambda: ana.sub_title == "Team Crimson: Team Crimson", 5, "header")
             bar = ana.screen.query_one(TeamBar)
             await until(lambda: "Team Crimson" in str(bar.render()), 5, "the team's line")
+
+
+async def test_the_rename_dialog_starts_from_the_whole_name(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from bmc_tui.serve.dashboard.app import DashboardApp
+    from bmc_tui.serve.dashboard.screens.room import RoomScreen
+    from bmc_tui.serve.dashboard.screens.teams import TeamNameScreen
+
+    long = "Green Grocers of the Northern Quarter"  # "Team " and it is cut in the table
+    async with _workshop_with_red(tmp_path) as (workshop, path):
+        red = workshop.teams.find("Red")
+        assert red is not None
+        workshop.teams.rename(red, long)
+        workshop._teams_changed()
+        folder = workshop.config.sessions_dir
+        secret = workshop.hub.admit(None, "facilitator", facilitator=True)
+        boss = DashboardApp(folder, hub=workshop.hub.socket_path, secret=secret)
+        async with boss.run_test(size=(110, 30)) as pilot:
+            await until(lambda: boss.teams_link is not None, 10, "the hub")
+            await pilot.press("e")
+            await until(lambda: isinstance(boss.screen, TeamNameScreen), 3, "the dialog")
+            assert boss.screen.query_one(Input).value == long
+            await pilot.press("end", "backspace", *"r!", "enter")
+            await until(lambda: isinstance(boss.screen, RoomScreen), 3, "back")
+            await until(lambda: workshop.teams.find(long[:-1] + "r!") is not None, 5, "renamed")
+        assert "…" not in (folder / ".serve" / "teams.toml").read_text()

@@ -213,7 +213,9 @@ class RoomScreen(Screen[None]):
             if name and link is not None and row is not None:
                 link.request("rename", team=row.session_id, name=name)
 
-        current = row.title.removeprefix("Team ")
+        # The name itself, not the row's title: that is cut to fit the table.
+        link = self.dashboard.teams_link
+        current = link.team_name(row.session_id) if link is not None else ""
         self.app.push_screen(TeamNameScreen("New name of the team:", current), done)
 
     def action_move_person(self) -> None:
