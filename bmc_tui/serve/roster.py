@@ -37,7 +37,9 @@ class Row:
     # A team's session: the steps its connected members are on, in the workshop's order
     # (the file's own step is nobody's: each member's step is their own).
     steps: tuple[str, ...] = ()
-    expected: bool = False  # on the roster, not arrived yet (no session, not connected)
+    # On the roster, not arrived yet (no session, not connected); a team: its canvas is not
+    # made yet (it is, when its first member arrives).
+    expected: bool = False
 
     @property
     def is_team(self) -> bool:
@@ -57,6 +59,7 @@ class Roster:
         # People connected at the last `rows()`, team members included: a team's row
         # stands for several people, so counting connected rows would leave them out.
         self.people_connected = 0
+        self.connected: frozenset[str] = frozenset()  # who, at the last `rows()`
 
     def _parse(self, path: Path) -> Row | None:
         try:
@@ -93,12 +96,13 @@ class Roster:
                 if entry.name.endswith(".toml") and not entry.name.startswith(".")
             )
         except OSError:
-            self.people_connected = 0
+            self.people_connected, self.connected = 0, frozenset()
             return []
         for gone in set(self._cache) - set(paths):
             del self._cache[gone]
         connected = read_status(self.sessions_dir).connected(datetime.now(UTC))
         self.people_connected = len(connected)
+        self.connected = frozenset(connected)
         teams = {t.team_id: t for t in read_teams(self.sessions_dir).teams}
         rows = []
         for path in paths:
@@ -128,6 +132,23 @@ class Roster:
                 last = max(filter(None, (row.last_activity, link.last_input)))
                 row = replace(row, connected=True, last_activity=last)
             rows.append(row)
+        # Teams whose canvas is not made yet: a row from the moment they exist, so a new
+        # team is seen at once and its row does not appear later under the cursor.
+        made = {row.session_id for row in rows}
+        for team in teams.values():
+            if team.team_id not in made:
+                links = [connected[m] for m in team.members if m in connected]
+                rows.append(
+                    Row(
+                        team.team_id,
+                        one_line(f"Team {team.name}", 40),
+                        connected=bool(links),
+                        members=tuple(team.members),
+                        online=len(links),
+                        steps=tuple(step for step in STEPS if step in {c.step for c in links}),
+                        expected=True,
+                    )
+                )
         # Expected people who have not arrived: the facilitator sees who is missing.
         known = {row.session_id for row in rows} | set(connected)
         expected = read_teams(self.sessions_dir)

@@ -345,3 +345,55 @@ def test_the_status_file_keeps_each_team_members_step(sessions_dir: Path) -> Non
         Connection("ana", now, now, "plan"),
         Connection("eve", now, now, None),
     )
+
+
+async def test_a_long_team_name_is_cut_with_an_ellipsis_and_its_count_stays(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.serve.dashboard.screens.room import NAME_WIDTH
+    from bmc_tui.serve.teams import Teams
+
+    teams = Teams()
+    crimson = teams.create("Crimson Tide Rowing")
+    for name in ("ana", "bo", "cy"):
+        teams.assign(name, crimson)
+    teams.save(sessions_dir)
+    Store(sessions_dir).close(
+        Store(sessions_dir).create("Team Crimson Tide Rowing", crimson.team_id)
+    )
+    now = datetime.now(UTC)
+    write_status(sessions_dir, [Connection(n, now, now, "social") for n in ("ana", "bo", "cy")])
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        name = str(table.get_row(crimson.team_id)[0])
+        assert name.endswith("… 3/3") and name.startswith("● Team Cr")
+        assert len(name) <= NAME_WIDTH
+
+
+async def test_a_teams_row_keeps_its_place_when_its_first_member_arrives(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.serve.teams import Teams
+
+    store = Store(sessions_dir)
+    store.close(store.create("Cy", "cy"))
+    teams = Teams(people=["cy", "dee"])
+    red = teams.create("Red")
+    teams.assign("ana", red)
+    teams.save(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        assert _order(app) == ["cy", "team-red", "dee", "ana"]
+        await pilot.press("down")  # on Red
+        # Ana arrives: her team's canvas is made, and she is counted on its row.
+        store.close(store.create("Team Red", "team-red"))
+        now = datetime.now(UTC)
+        write_status(sessions_dir, [Connection("ana", now, now, "canvas")])
+        await until(lambda: "ana" not in _order(app), 3, "ana in her team")
+        assert _order(app) == ["cy", "team-red", "dee"]
+        table = app.screen.query_one(DataTable)
+        assert table.cursor_row == 1
+        assert str(table.get_row("team-red")[0]) == "● Team Red 1/1"

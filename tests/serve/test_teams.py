@@ -614,3 +614,47 @@ async def test_the_rename_dialog_starts_from_the_whole_name(tmp_path: Path) -> N
             await until(lambda: isinstance(boss.screen, RoomScreen), 3, "back")
             await until(lambda: workshop.teams.find(long[:-1] + "r!") is not None, 5, "renamed")
         assert "…" not in (folder / ".serve" / "teams.toml").read_text()
+
+
+async def test_a_new_team_has_a_row_at_once_and_a_member_is_moved_from_the_teams_row(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import DataTable, Label
+
+    from bmc_tui.serve.dashboard.app import DashboardApp
+    from bmc_tui.serve.dashboard.screens.room import RoomScreen
+    from bmc_tui.serve.dashboard.screens.teams import (
+        NewTeamScreen,
+        PickMemberScreen,
+        PickTeamScreen,
+    )
+
+    async with _workshop_with_red(tmp_path) as (workshop, _):
+        folder = workshop.config.sessions_dir
+        secret = workshop.hub.admit(None, "facilitator", facilitator=True)
+        boss = DashboardApp(folder, hub=workshop.hub.socket_path, secret=secret)
+        async with boss.run_test(size=(110, 30)) as pilot:
+            await until(lambda: boss.teams_link is not None, 10, "the hub")
+            table = boss.screen.query_one(DataTable)
+            await until(lambda: table.row_count == 2, 3, "Red and Ana")  # she is not here
+            await pilot.press("n")
+            await until(lambda: isinstance(boss.screen, NewTeamScreen), 3, "the dialog")
+            await pilot.press(*"Gold", "enter")
+            # Its row at once, before anyone is in it (its canvas is made with the first).
+            await until(lambda: "team-gold" in [k.value for k in table.rows], 3, "its row")
+            assert str(table.get_row("team-gold")[0]) == "○ Team Gold 0/0"
+            assert not (folder / "team-gold.toml").exists()
+            notices = [n.message for n in boss._notifications]
+            assert "Team Gold is ready: m puts people in it." in notices
+            # m on a team's row: which member, then where to (their team now is said).
+            table.move_cursor(row=0)
+            await pilot.press("m")
+            await until(lambda: isinstance(boss.screen, PickMemberScreen), 3, "whom")
+            await pilot.press("enter")  # Ana, the only one
+            await until(lambda: isinstance(boss.screen, PickTeamScreen), 3, "where to")
+            labels = [str(label.render()) for label in boss.screen.query(Label)]
+            assert labels[:2] == ["Move ana to:", "Now in Team Red."]
+            await pilot.press("down", "enter")  # past Red (now) to Gold
+            await until(lambda: isinstance(boss.screen, RoomScreen), 3, "back")
+            await until(lambda: workshop.teams.team_of("ana") is not None, 5, "moved")
+            assert workshop.teams.team_of("ana").name == "Gold"  # type: ignore[union-attr]

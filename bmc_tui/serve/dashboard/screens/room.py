@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 1.0
 # Where the dashboard writes room reports, beside the sessions.
 REPORTS_DIR = "reports"
+NAME_WIDTH = 15
 STEP_WIDTH = 9
 
 
@@ -82,7 +83,7 @@ class RoomScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Participant", key="name", width=15)
+        table.add_column("Participant", key="name", width=NAME_WIDTH)
         table.add_column("Step", key="step", width=STEP_WIDTH)
         for step in WORK_STEPS:
             table.add_column(STEP_HEADS[step], key=step, width=BAR_CELLS)
@@ -93,12 +94,16 @@ class RoomScreen(Screen[None]):
         self.set_interval(REFRESH_SECONDS, self.refresh_room)
 
     def _cells(self, row: Row) -> list[Text | str]:
+        # A team's count stays in sight: its name is cut (with "…") to leave room for it.
+        count = f" {row.online}/{len(row.members)}" if row.is_team else ""
+        room = max(NAME_WIDTH - 2 - len(count), 4)
         name = Text.assemble(
             ("● ", "green") if row.connected else ("○ ", "dim"),
-            (row.title, "bold" if row.connected else "dim"),
+            (one_line(row.title, room), "bold" if row.connected else "dim"),
         )
-        if row.is_team:
-            name.append(f" {row.online}/{len(row.members)}", style="cyan")
+        name.append(count, style="cyan")
+        if row.expected and row.is_team:  # its canvas is made when its first member arrives
+            return [name, steps_cell(row.steps, STEP_WIDTH), *[""] * len(WORK_STEPS), "", "", ""]
         if row.expected:
             name.append(" (not here)", style="dim italic")
             return [name, "-", *[""] * len(WORK_STEPS), "", "", ""]
@@ -219,21 +224,43 @@ class RoomScreen(Screen[None]):
         self.app.push_screen(TeamNameScreen("New name of the team:", current), done)
 
     def action_move_person(self) -> None:
-        from .teams import NO_TEAM, PickTeamScreen
+        """Move the highlighted person; on a team's row, first ask which of its members."""
+        from .teams import PickMemberScreen
 
         row = self._selected_row()
         link = self.dashboard.teams_link
-        if row is None or row.is_team or link is None:
-            self.notify("Choose a person's row first.", severity="warning")
+        if row is None or link is None:
+            self.notify("Choose a person's or a team's row first.", severity="warning")
             return
-        person = row.session_id
+        if not row.is_team:
+            self._move(row.session_id, row.title)
+            return
+        if not row.members:
+            self.notify(f"{row.title} has nobody in it yet.", severity="warning")
+            return
+        here = set(self.roster.connected)
+        members = [(m, m in here) for m in row.members]
+
+        def chosen(person: str | None) -> None:
+            if person is not None:
+                self._move(person, person)
+
+        self.app.push_screen(PickMemberScreen(row.title, members), chosen)
+
+    def _move(self, person: str, title: str) -> None:
+        from .teams import NO_TEAM, PickTeamScreen
+
+        link = self.dashboard.teams_link
+        if link is None:
+            return
         teams = [(str(t["id"]), str(t.get("name", t["id"]))) for t in link.teams]
+        now = next((str(t["id"]) for t in link.teams if person in t.get("members", ())), None)
 
         def done(choice: str | None) -> None:
             if choice is not None and link is not None:
                 link.request("assign", person=person, team=None if choice == NO_TEAM else choice)
 
-        self.app.push_screen(PickTeamScreen(row.title, teams), done)
+        self.app.push_screen(PickTeamScreen(title, teams, now), done)
 
     def action_timebox(self) -> None:
         def done(result: tuple[float, str | None] | None) -> None:
@@ -374,6 +401,10 @@ class RoomScreen(Screen[None]):
             self.dashboard.spotlight(None)
             self.notify("Spotlight ended on every screen.", timeout=4)
         elif session_id is not None:
+            row = self._rows.get(session_id)
+            if row is not None and row.expected:
+                self.notify("Nothing to show yet: no canvas.", severity="warning")
+                return
             self.dashboard.spotlight(session_id)
             self.notify(f"{session_id} is in the spotlight on every screen.", timeout=4)
         self.refresh_room()

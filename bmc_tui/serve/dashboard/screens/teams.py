@@ -1,5 +1,5 @@
 """The facilitator's questions about teams: a new team (its name, and what its canvas starts
-from), a team's new name, and which team someone is in."""
+from), a team's new name, which member of a team to move, and which team someone is in."""
 
 from __future__ import annotations
 
@@ -87,17 +87,58 @@ class PickTeamScreen(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
     KEYS_TITLE = "move to a team"
 
-    def __init__(self, person: str, teams: list[tuple[str, str]]) -> None:
+    def __init__(self, person: str, teams: list[tuple[str, str]], now: str | None) -> None:
+        """`now`: the id of the team the person is in (None: their own session)."""
         super().__init__()
         self.person = person
         self.teams = teams
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        now = next((n for i, n in self.teams if i == self.now), None)
+        where = f"in Team {one_line(now, 40)}" if now is not None else "on their own session"
+        with Vertical(classes="dialog"):
+            yield Label(f"Move {one_line(self.person, 30)} to:")
+            yield Label(f"Now {where}.", id="pick-team-now")
+            options = [
+                Option(f"Team {one_line(n, 40)}" + (" (now)" if i == self.now else ""), id=i)
+                for i, n in self.teams
+            ]
+            own = " (now)" if self.now is None else ""
+            options.append(Option(f"No team (their own session){own}", id=NO_TEAM))
+            yield OptionList(*options, id="pick-team")
+        yield KeysFooter()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.finish(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.finish(None)
+
+
+class PickMemberScreen(Dialog[str | None]):
+    """Which member of a team to move (their name), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    KEYS_TITLE = "move a team's member"
+
+    def __init__(self, team: str, members: list[tuple[str, bool]]) -> None:
+        """`members`: (name, connected) pairs."""
+        super().__init__()
+        self.team = team
+        self.members = members
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Move {one_line(self.person, 30)} to:")
-            options = [Option(f"Team {one_line(n, 40)}", id=i) for i, n in self.teams]
-            options.append(Option("No team (their own session)", id=NO_TEAM))
-            yield OptionList(*options, id="pick-team")
+            yield Label(f"Move whom of {one_line(self.team, 40)}?")
+            yield OptionList(
+                *[
+                    Option(("● " if on else "○ ") + one_line(name, 40), id=name)
+                    for name, on in self.members
+                ],
+                id="pick-member",
+            )
         yield KeysFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
