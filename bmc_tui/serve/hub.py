@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from ..codec import dump_toml
 from ..collab import Applied, Op, Refused, TeamState
+from ..model import STEPS
 from ..room import read_room
 from ..store import ConflictError, Handle, Store, StoreError
 from ..text import one_line
@@ -341,8 +342,19 @@ class Hub:
                 self._op(team, client, message)
             elif isinstance(message, Presence):
                 client.step, client.editing = message.step, message.editing
+                self._reached(team, message.step)
                 self._presence(team)
             # A second hello changes nothing: a connection is one launch.
+
+    def _reached(self, team: Team, step: str | None) -> None:
+        """The team's file says the furthest step a member has been on (each member's own
+        step is presence, not a change of the team's): what exports, `check` and the
+        dashboard's read-only view call the step reached, and where a newcomer starts."""
+        session = team.state.session
+        now = STEPS.index(session.step) if session.step in STEPS else 0
+        if step in STEPS and STEPS.index(step) > now:
+            session.step = step
+            self._changed(team)
 
     def _request(self, client: _Client, request: Request) -> None:
         if request.kind == "keep_votes":

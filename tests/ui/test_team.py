@@ -346,10 +346,23 @@ async def test_a_member_who_comes_back_is_on_their_own_step_not_the_team_files(
         await wait_for(pilot, lambda: isinstance(bo.screen, CanvasScreen), 10, "canvas")
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(bo.screen, PlanScreen), 10, "the plan")
-        await wait_for(pilot, lambda: places.exists() and "plan" in places.read_text(), 5, "kept")
-    assert on_disk(hub).step == "canvas"  # the team's file does not follow a member
-    # His connection dropped; he comes back where he was.
+        # The team's file says the furthest step reached (exports, check, newcomers).
+        await wait_for(pilot, lambda: on_disk(hub).step == "plan", 5, "the step reached")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(bo.screen, CanvasScreen), 10, "the canvas")
+        await wait_for(
+            pilot, lambda: places.exists() and '"canvas"' in places.read_text(), 5, "his place"
+        )
+    assert on_disk(hub).step == "plan"
+    # His connection dropped; he comes back where he was, not to the step reached.
     again = member_app(hub, sessions_dir, "bo")
     again.config.places_file = places
     async with again.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(again.screen, PlanScreen), 10, "back on the plan")
+        await wait_for(pilot, lambda: isinstance(again.screen, CanvasScreen), 10, "back there")
+        await pilot.pause(0.3)
+        assert isinstance(again.screen, CanvasScreen)
+    # Someone who was never on the team's canvas starts at the step reached.
+    cy = member_app(hub, sessions_dir, "cy")
+    cy.config.places_file = sessions_dir.parent / "cy-places.toml"
+    async with cy.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(cy.screen, PlanScreen), 10, "cy on the plan")
