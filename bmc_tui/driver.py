@@ -15,6 +15,9 @@ thread: each frame handed over woke that thread, which then waited for the inter
 lock while the loop went on (up to the 5 ms switch interval). Behind `bmc-tui serve`, with
 a room typing, that hand-off was a sixth of a member's busy time and a wait on every echo.
 Written against Textual 8.2.8 (pinned); `tests/e2e/test_driver.py` drives it on a PTY.
+
+Its parser (`PasteParser`) also takes escape sequences out of bracketed pastes: Textual's
+would type them, and the pasted text after them, as keys ahead of the paste itself.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import select
 import selectors
 import time
 from codecs import getincrementaldecoder
+from collections.abc import Iterable
 from threading import Event
 from typing import IO, Any
 
@@ -33,6 +38,7 @@ from textual._loop import loop_last
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 
 class _WakingEvent(Event):
@@ -163,6 +169,114 @@ class LoopWriter:
             self._stop_waiting()
 
 
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+# An escape sequence inside a paste, complete: CSI (its parameters, intermediates and final
+# byte; the paste's end marker is one) or a two-byte escape (ST among them). As in text.py.
+# An OSC string (Esc ]) is dropped up to its BEL or the next Esc, which may be in a later read.
+_PASTED_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+_OSC_END = re.compile(r"[\x07\x1b]")
+_UNFINISHED_CSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*)?")
+_LONGEST_HELD = 64
+"""An unfinished CSI in a paste longer than this is no sequence a terminal sends: dropped."""
+
+
+class PasteParser(XTermParser):
+    """Textual's XTermParser, given bracketed pastes without escape sequences in them.
+
+    Inside a paste, Textual's parser (8.2.8) reads an Esc as the start of a sequence to
+    match and, failing, reissues it and whatever follows, up to the next Esc or 32
+    characters, as *keys*: `Hello<ESC>[31mWorld` pasted typed "^[31mWorld" at once and
+    inserted "Hello" after it; a Backspace or Ctrl+A among those characters edited the
+    field, a Tab left it. No escape sequence belongs in a field (text.py would take it out
+    anyway), so here they are taken out of a paste before Textual's parser reads it: the
+    only Esc it sees inside a paste is the end marker, whole (held back until complete, so
+    a marker split between two reads is not timed out as a lone Esc either). Control
+    characters stay in the pasted text, which the app cleans (`widgets/paste.py`).
+    """
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._in_paste = False
+        self._tail = ""  # outside a paste: the end of the input so far, if a marker's start
+        self._held = ""  # inside a paste: an escape sequence not complete yet
+        self._in_osc = False  # inside a paste: an OSC string being dropped
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:
+            return super().feed(data)  # the end of input, as for Textual's parser
+        kept = self.without_pasted_escapes(data)
+        # Nothing left (all of it an escape sequence in a paste) is not the end of input.
+        return super().feed(kept) if kept else ()
+
+    def without_pasted_escapes(self, data: str) -> str:
+        """`data` as read, less the escape sequences inside bracketed pastes."""
+        out: list[str] = []
+        while data:
+            if not self._in_paste:
+                # Passed on as it is, never held: a lone Esc must reach the parser at once.
+                seen = self._tail + data
+                at = seen.find(PASTE_START)
+                if at < 0:
+                    out.append(data)
+                    self._tail = _marker_start(seen)
+                    break
+                after = at + len(PASTE_START) - len(self._tail)
+                out.append(data[:after])
+                data = data[after:]
+                self._tail = ""
+                self._in_paste = True
+                continue
+            data = self._paste_text(data, out)
+        return "".join(out)
+
+    def _paste_text(self, data: str, out: list[str]) -> str:
+        """Pass on pasted text up to the paste's end (returns what follows it)."""
+        data = self._held + data
+        self._held = ""
+        while data:
+            if self._in_osc:
+                # An OSC string runs to BEL, or to an Esc (ST is Esc + backslash).
+                end = _OSC_END.search(data)
+                if end is None:
+                    return ""
+                self._in_osc = False
+                data = data[end.end() :] if end.group() == "\x07" else data[end.start() :]
+                continue
+            esc = data.find("\x1b")
+            if esc < 0:
+                out.append(data)
+                return ""
+            out.append(data[:esc])
+            data = data[esc:]
+            if data.startswith("\x1b]"):
+                self._in_osc = True
+                data = data[2:]
+                continue
+            found = _PASTED_ESCAPE.match(data)
+            if found is not None:
+                data = data[found.end() :]
+                if found.group() == PASTE_END:
+                    out.append(PASTE_END)
+                    self._in_paste = False
+                    return data
+                continue
+            if _UNFINISHED_CSI.fullmatch(data) is not None:
+                if len(data) <= _LONGEST_HELD:
+                    self._held = data  # the rest comes with the next read
+                return ""
+            data = data[1:]  # an Esc that starts no sequence: the Esc alone goes
+        return ""
+
+
+def _marker_start(text: str) -> str:
+    """The end of `text` when it could be the start of a paste's start marker."""
+    for size in range(min(len(PASTE_START) - 1, len(text)), 0, -1):
+        if PASTE_START.startswith(text[-size:]):
+            return text[-size:]
+    return ""
+
+
 class QuietLinuxDriver(LinuxDriver):
     """LinuxDriver whose input thread does not poll while nothing happens, and whose
     output is written by the event loop (`LoopWriter`)."""
@@ -219,7 +333,7 @@ class QuietLinuxDriver(LinuxDriver):
         wake = self._wake_read
         EVENT_READ = selectors.EVENT_READ
 
-        parser = XTermParser(self._debug)
+        parser = PasteParser(self._debug)
         feed = parser.feed
         tick = parser.tick
 

@@ -3,6 +3,11 @@
 Textual's Input drops a whole paste that would pass its `max_length`, and every stored text
 keeps at most `MAX_TEXT_CHARS`: a long paste would vanish without a word, or be cut later
 without saying so. The app fits each paste to the room left in the focused field first.
+
+A paste is cleaned first, too: a field shows its text as the terminal draws it, so escape
+sequences, control characters, bidirectional overrides and zero-width characters in a
+paste (a page copied from a terminal, a hostile snippet) would act on the screen, and the
+session would keep a text that looked different from what was on it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from ..editing import MAX_TEXT_CHARS
+from ..text import for_display
 
 
 def paste_room(widget: Widget | None) -> int | None:
@@ -26,13 +32,15 @@ def paste_room(widget: Widget | None) -> int | None:
 
 
 def fit_paste(event: events.Paste, widget: Widget | None) -> tuple[events.Paste, str | None]:
-    """The paste to deliver, and the notice to show when it had to be cut."""
-    text = event.text
+    """The paste to deliver (cleaned), and the notice to show when it had to be cut."""
+    # Terminals paste line ends as CR, which the cleaning would take for a control character.
+    text = for_display(event.text.replace("\r\n", "\n").replace("\r", "\n"))
     if isinstance(widget, Input) and text:
-        text = text.splitlines()[0] if text.splitlines() else ""  # an Input takes one line
+        # An Input takes one line, and a tab in it would be drawn as nothing.
+        text = text.splitlines()[0].replace("\t", " ") if text.splitlines() else ""
     room = paste_room(widget)
     if room is None or len(text) <= room:
-        return event, None
+        return (event if text == event.text else events.Paste(text)), None
     kept = text[:room]
     notice = (
         f"The paste was {len(event.text):,} characters; this field keeps "

@@ -158,6 +158,27 @@ def test_keys_esc_idle_and_quit_on_a_real_terminal(tmp_path: Path) -> None:
     assert [s.text for s in session.canvas.customer_segments] == ["Night shifts", "Bakers"]
 
 
+def test_a_paste_with_escape_sequences_arrives_in_order(tmp_path: Path) -> None:
+    """A bracketed paste as tmux `paste-buffer -p` sends it: Textual's parser typed what
+    followed the Esc as keys, ahead of the paste ("^[31mWorldHello")."""
+    path, argv, env = participant_on_empty_canvas(tmp_path, "Pasted")
+    with app_on_pty(argv, env) as term:
+        term.wait_for(b"Customer Segments")
+        term.wait_for(b"\x1b[?2004h")  # the app asked for bracketed pastes
+        term.send(b"a")
+        term.wait_until(term.still, "the form to open")
+        # In two reads, split inside a colour code, as a slow link may deliver it.
+        term.send(b"\x1b[200~Hello\x1b[3")
+        term.read_for(0.2)
+        term.send(b"1mWorld\x07\x1b[0m!\x1b[201~")
+        term.wait_until(lambda: b"HelloWorld!" in path.read_bytes(), "the save")
+        term.wait_until(term.still, "the paste to settle")
+        term.send(b"\x11")
+        term.wait_until(term.exited, "the app to exit", timeout=10.0)
+    session = parse_toml(path.read_bytes())
+    assert [s.text for s in session.canvas.customer_segments] == ["HelloWorld!"]
+
+
 def test_stopped_and_continued_from_outside_it_keeps_one_input_thread(tmp_path: Path) -> None:
     """SIGSTOP/SIGCONT not made by the app (an administrator, a debugger): the keys typed
     meanwhile arrive once and in order, read by the one input thread there was before."""
