@@ -23,7 +23,10 @@ class FieldInput(Input):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False),
+        # Priority: a terminal sends Alt+A as Esc + "a", which Textual delivers as the key
+        # `alt+a` *with the character "a"*; Input's key handler types any key that has a
+        # printable character before a plain binding is looked at.
+        Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False, priority=True),
     ]
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)

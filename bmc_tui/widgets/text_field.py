@@ -22,7 +22,9 @@ class TextField(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "app.undo", "Undo"),
         Binding("ctrl+y", "app.redo", "Redo", show=False),
-        Binding("alt+a", "select_all", "Select all", show=False),
+        # Priority, as in FieldInput: Alt+A comes with the character "a", which TextArea's
+        # key handler would type before a plain binding is looked at.
+        Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False, priority=True),
     ]
 
     def __init__(self, text: str = "", **kwargs: Any) -> None:

@@ -3,8 +3,11 @@ undo shows what it restored, and digits jump to sections without landing in a te
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
 from bmc_tui.app import BmcApp
@@ -48,6 +51,56 @@ async def test_select_all_is_an_explicit_key(sessions_dir: Path) -> None:
             pilot, path, lambda s: s.canvas.customer_segments[0].text == "Cafés"
         )
     assert session.canvas.customer_segments[0].id == "cs-kitchen-owners"  # the same item
+
+
+async def press_alt_a(pilot: Pilot[None]) -> None:
+    """Alt+A as a terminal sends it (Esc, "a"): Textual's parser makes it the key `alt+a`
+    with the character "a". Pilot's `press("alt+a")` sends no character, so a field that
+    types every printable key would pass with it and still type "a" in a real terminal."""
+    key = events.Key("alt+a", "a")
+    key.set_sender(pilot.app)
+    driver = pilot.app._driver
+    assert driver is not None
+    driver.send_message(key)
+    await pilot.pause()
+
+
+async def test_alt_a_selects_all_in_every_kind_of_field(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        # An item's text (FieldInput).
+        await pilot.press("a", *"Bakeries")
+        assert isinstance(app.focused, FieldInput)
+        await press_alt_a(pilot)
+        await pilot.press(*"Cafés")
+        await wait_saved(pilot, path, lambda s: s.canvas.customer_segments[0].text == "Cafés")
+        assert app.focused.value == "Cafés"
+
+        # A social answer (TextField).
+        await pilot.press("escape", "f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, SocialScreen), what="social")
+        await pilot.press("3", "enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea), what="the answer")
+        area = app.focused
+        assert isinstance(area, TextArea)
+        await pilot.press(*"old words")
+        await press_alt_a(pilot)
+        await pilot.press(*"new")
+        assert area.text == "new"
+        await wait_saved(pilot, path, lambda s: "new" in s.social.answers.values())
+
+        # The strategy's start date (a FieldInput that takes digits and dashes only).
+        await pilot.press("escape", "f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, StrategyScreen), what="strategy")
+        await pilot.press("1", "enter")
+        start = app.screen.query_one("#strategy-start", Input)
+        await wait_for(pilot, lambda: app.focused is start, what="the start date")
+        start.value = "2026-01-01"
+        await press_alt_a(pilot)
+        await pilot.press(*"2027-03-01")
+        assert start.value == "2027-03-01"
+        await wait_saved(pilot, path, lambda s: s.strategy.start == date(2027, 3, 1))
 
 
 async def test_item_keys_in_the_blocks_list_say_where_they_work(sessions_dir: Path) -> None:
