@@ -105,6 +105,40 @@ class LinksField(Static, can_focus=True):
         self.action_choose()
 
 
+class AmountTrail:
+    """What one amount field stored while a person typed in it (since it was entered).
+
+    Each key is read as typed, so on the way to "7x" the field stored 7, and on the way to
+    a 23-digit number, every amount up to the largest there is. When the text stops being
+    an amount, the amount goes back to what it was before that text was begun: the value
+    of the latest text stored that the bad one does not merely extend, else the value the
+    field had when it was entered. ("250" typed and then "-" before it: 250 stays; "7x": the amount
+    from before the 7.)
+    """
+
+    LONGEST = 32
+    """Texts remembered: enough for a field of 40 characters typed and corrected."""
+
+    def __init__(self, text: str, value: Any) -> None:
+        self.start = value
+        self.now = value  # what the session holds from this field (or had when entered)
+        self._steps: list[tuple[str, Any]] = [] if text == "" else [(text, value)]
+
+    def stored(self, text: str, value: Any) -> None:
+        """The field's `text` was read as `value`, and stored."""
+        # Texts typed on the way to this one say nothing a later text would not: dropped.
+        self._steps = [s for s in self._steps if not text.startswith(s[0])][-self.LONGEST :]
+        self._steps.append((text, value))
+        self.now = value
+
+    def before(self, bad: str) -> Any:
+        """The amount from before `bad` was begun."""
+        # The texts on the way to it were never amounts the person kept: forgotten, so a
+        # later bad text does not go back to one of them ("1.234" of "1.234.56").
+        self._steps = [s for s in self._steps if not bad.startswith(s[0])]
+        return self._steps[-1][1] if self._steps else self.start
+
+
 class ItemForm(VerticalScroll, can_focus=False):
     """Edits the fields of one item of `kind`.
 
@@ -142,6 +176,8 @@ class ItemForm(VerticalScroll, can_focus=False):
         self.kind = kind
         self.fields = fields
         self.item_id: str | None = None
+        # Per amount field, since the person entered it (see AmountTrail).
+        self._trails: dict[str, AmountTrail] = {}
 
     @property
     def bmc(self) -> BmcApp:
@@ -228,11 +264,16 @@ class ItemForm(VerticalScroll, can_focus=False):
                 widget.show_value(shown, keep_cursor=False)
                 if spec.kind == "amount":
                     self._amount_error(spec, "")
+                    self._trails[spec.name] = AmountTrail(shown, value)
                 widget.remove_class("-invalid")
             elif widget.has_focus and widget.has_class("-invalid"):
                 return False  # a date or number half typed (not yet a value): the person's
             else:
-                return widget.show_remote(shown)
+                if not widget.show_remote(shown):
+                    return False
+                if spec.kind == "amount":
+                    self._trails[spec.name] = AmountTrail(shown, value)
+                return True
         elif isinstance(widget, Select):
             wanted = _to_tristate(value) if spec.kind == "tristate" else value
             with widget.prevent(Select.Changed):
@@ -249,6 +290,11 @@ class ItemForm(VerticalScroll, can_focus=False):
         spec = self._spec(getattr(widget, "id", None))
         if spec is not None and self.item_id is not None:
             self.bmc.team_editing((self.kind, self.item_id, spec.name))
+        if spec is not None and spec.kind == "amount" and isinstance(widget, Input):
+            item = self._item()
+            if item is not None and not widget.has_class("-invalid"):
+                # Entered again: what it holds now is where a bad text would go back to.
+                self._trails[spec.name] = AmountTrail(widget.value, getattr(item, spec.name))
 
     def on_descendant_blur(self, event: object) -> None:
         self.bmc.team_editing(None)
@@ -358,14 +404,34 @@ class ItemForm(VerticalScroll, can_focus=False):
         editor = self.bmc.editor
         if editor is None or self.item_id is None or not self.bmc.can_edit:
             return
+        trail = self._trails.setdefault(spec.name, AmountTrail("", None))
         try:
             editor.set_field(self.kind, self.item_id, spec.name, text)
         except EditError as error:
             field.add_class("-invalid")
             self._amount_error(spec, f"{error} — the amount stays as it was.")
+            self._amount_back(spec, trail, text)
             return
+        item = self._item()
+        trail.stored(text, getattr(item, spec.name) if item is not None else None)
         field.remove_class("-invalid")
         self._amount_error(spec, "")
+        self.bmc.edited()
+        self.post_message(self.Edited(self, self.item_id, spec.name))
+
+    def _amount_back(self, spec: FieldSpec, trail: AmountTrail, bad: str) -> None:
+        """Put back the amount from before the bad text was begun: the keys on the way to
+        it were stored as they came ("7" of "7x"), yet the message says it stays as it was."""
+        editor = self.bmc.editor
+        item = self._item()
+        if editor is None or item is None or self.item_id is None:
+            return
+        current = getattr(item, spec.name)
+        wanted = trail.before(bad)
+        if current != trail.now or current == wanted:
+            return  # not this field's to change back (a teammate's since), or as it was
+        editor.set_field(self.kind, self.item_id, spec.name, wanted)
+        trail.now = wanted
         self.bmc.edited()
         self.post_message(self.Edited(self, self.item_id, spec.name))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Checkbox, Input, Label, Static
@@ -257,3 +258,60 @@ async def test_the_currency_is_set_from_the_palette_and_cleared_again(sessions_d
         await pilot.press("backspace", "backspace", "backspace", "enter")
         await wait_saved(pilot, path, lambda s: s.currency is None)
     assert "currency" not in path.read_text("utf-8")
+
+
+def _holding(field: Input, text: str) -> Callable[[], bool]:
+    return lambda: field.value == text
+
+
+def _monthly(path: Path) -> float | int | None:
+    return saved(path).canvas.revenue_streams[0].monthly
+
+
+async def test_a_bad_amount_saves_nothing_of_what_was_typed_on_the_way(
+    sessions_dir: Path,
+) -> None:
+    """Each key is read as typed: "7" of "7x", "1" of "1e9", "1.234" of "1.234.56" and
+    the first twelve digits of a longer number were amounts, and stayed saved while the
+    message said the amount stays as it was."""
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "a", *"Counter sales", "tab", *"7x")
+        field = app.screen.query_one("#field-monthly", Input)
+        await wait_for(pilot, lambda: "not an amount" in _error(app), what="the message")
+        assert "stays as it was" in _error(app) and field.value == "7x"
+        app.flush()
+        assert _monthly(path) is None
+        assert "Revenue" not in _totals(app)
+
+        await pilot.press("backspace", "backspace", *"500")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[0].monthly == 500)
+        for bad, why in (
+            ("1e9", "not an amount"),
+            ("1.234.56", "not an amount"),
+            ("1" * 23, "more than an amount can be"),
+        ):
+            await pilot.press("alt+a", *bad)
+            await wait_for(pilot, _holding(field, bad), what=bad)
+            assert why in _error(app) and "stays as it was" in _error(app)
+            app.flush()
+            assert _monthly(path) == 500, bad
+            assert "Revenue/month 500" in _totals(app)
+
+        # Corrected, it is saved again.
+        await pilot.press("alt+a", *"650")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[0].monthly == 650)
+        assert _error(app) == ""
+
+
+async def test_a_bad_amount_typed_after_coming_back_keeps_the_amount(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "a", *"Counter sales", "tab", *"250")
+        await wait_saved(pilot, path, lambda s: s.canvas.revenue_streams[0].monthly == 250)
+        await pilot.press("shift+tab", "tab", *"0x")  # the field again: 2500, then "2500x"
+        await wait_for(pilot, lambda: "not an amount" in _error(app), what="the message")
+        app.flush()
+        assert _monthly(path) == 250
