@@ -255,8 +255,11 @@ class SocialScreen(StepScreen):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if isinstance(event.option_list, SectionList) and event.option.id in SECTIONS:
-            self.section = event.option.id
-            self.query_one(ContentSwitcher).current = f"section-{self.section}"
+            self._show_section(event.option.id)
+
+    def _show_section(self, key: str) -> None:
+        self.section = key
+        self.query_one(ContentSwitcher).current = f"section-{key}"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, SectionList):
@@ -303,8 +306,14 @@ class SocialScreen(StepScreen):
         """A digit: show the section, with the cursor on it in the section list (never in an
         answer, where the next keys would become text)."""
         sections = self.query_one(SectionList)
-        sections.highlighted = SECTIONS.index(key)
-        sections.focus()
+        # All of it done here, before the next key: a Tab typed right after the digit was
+        # handled before the list's Highlighted message switched the pane (so it went to
+        # the first field of the section still shown, which then hid), and before the focus
+        # `focus()` defers (which then took the cursor back to the list).
+        self._show_section(key)
+        with sections.prevent(OptionList.OptionHighlighted):
+            sections.highlighted = SECTIONS.index(key)
+        self.set_focus(sections)
 
     def action_focus_main(self) -> None:
         """Esc: back to the section list; whatever was typed is already in the session."""

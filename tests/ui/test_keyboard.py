@@ -8,11 +8,11 @@ from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import ContentSwitcher, Input, OptionList, TextArea
 
 from bmc_tui.app import BmcApp
 from bmc_tui.screens.canvas import CanvasScreen
-from bmc_tui.screens.social import SectionList, SocialScreen
+from bmc_tui.screens.social import AnswerArea, SectionList, SocialScreen
 from bmc_tui.screens.strategy import StrategyScreen
 from bmc_tui.widgets.field_input import FieldInput
 from bmc_tui.widgets.item_form import ItemForm
@@ -211,6 +211,30 @@ async def test_social_digits_jump_to_sections(sessions_dir: Path) -> None:
         await pilot.press("escape", "7")
         assert app.screen.section == "customer_guided"
         assert app.focused is sections
+
+
+async def test_a_tab_right_after_a_social_digit_goes_into_that_section(
+    sessions_dir: Path,
+) -> None:
+    """Keys that come together (a fast typist, a slow link): the Tab after `2` reached the
+    screen before the section list had said which section to show."""
+    path = make_session(sessions_dir, step="social")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, SocialScreen)
+        driver = app._driver
+        assert driver is not None
+        for key, character in (("2", "2"), ("tab", "\t")):
+            event = events.Key(key, character)
+            event.set_sender(app)
+            driver.send_message(event)  # both queued before either is handled
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea), what="a field")
+        await pilot.press(*"Teaching")
+        assert app.screen.section == "checks"  # type: ignore[attr-defined]
+        assert app.screen.query_one(ContentSwitcher).current == "section-checks"
+        area = app.focused
+        assert isinstance(area, AnswerArea) and area.prompt_id == "check.strengths"
+        await wait_saved(pilot, path, lambda s: s.social.answers == {"check.strengths": "Teaching"})
 
 
 async def test_a_participant_is_offered_no_screenshot(sessions_dir: Path) -> None:
