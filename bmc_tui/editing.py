@@ -25,6 +25,7 @@ the revision so it gets saved, but it is not an undo step, and undo never moves 
 
 from __future__ import annotations
 
+import calendar
 import copy
 import dataclasses
 import math
@@ -258,6 +259,35 @@ def _as_date(value: Any, what: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise EditError(f"{what} must be a date, not {type(value).__name__}")
     return value
+
+
+NOT_A_DATE: Final = "Not a date yet: write it as YYYY-MM-DD (it is saved once it is one)."
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_day(text: str) -> date | None:
+    """A day as a person types it: strictly YYYY-MM-DD (Python would also take 20270101),
+    None for an empty field; EditError saying what is wrong otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    if not _ISO_DAY.fullmatch(text):
+        raise EditError(NOT_A_DATE)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    # In the format, yet no day of the calendar: saying "write it as YYYY-MM-DD" would
+    # send the person looking for a mistake in what they wrote correctly.
+    year, month = int(text[:4]), int(text[5:7])
+    if not year:
+        why = "there is no year 0000"
+    elif not 1 <= month <= 12:
+        why = f"there is no month {text[5:7]}"
+    else:
+        days = calendar.monthrange(year, month)[1]
+        why = f"{calendar.month_name[month]} {year} has {days} days"
+    raise EditError(f"“{text}” is not a real date: {why} (it is saved once it is one).")
 
 
 # An amount as people type it: "1200", "1,200", "1 200.50", "1200.5". A comma or a space

@@ -6,7 +6,6 @@ pane on the right: the period and focus, one list + form per strategy list, the 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -17,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ..editing import MAX_TEXT_CHARS
+from ..editing import MAX_TEXT_CHARS, NOT_A_DATE, EditError, read_day
 from ..guide import (
     FOCUS_LABELS,
     SMART_INTRO,
@@ -69,14 +68,12 @@ PERIOD_RULES: Final = ("strategy.period-invalid", "strategy.no-period")
 # Wording the guide does not have.
 PERIOD_HEADING: Final = "The period and the focus"
 DATE_FORMAT: Final = "YYYY-MM-DD"
-NOT_A_DATE: Final = "Not a date yet: write it as YYYY-MM-DD (it is saved once it is one)."
 METRIC_LABEL: Final = "Metric"
 METRIC_HINT: Final = "What you will count to know it worked"
 TARGET_LABEL: Final = "Target"
 TARGET_HINT: Final = "The value that counts as success, and by when"
 DATE_LABEL: Final = "Date"
 NOT_CHOSEN: Final = "(not chosen)"
-_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def list_fields(kind: str) -> tuple[FieldSpec, ...]:
@@ -93,11 +90,13 @@ def list_fields(kind: str) -> tuple[FieldSpec, ...]:
     return (text, *extra.get(kind, ()))
 
 
-def parse_day(text: str) -> date | None:
-    """A strict YYYY-MM-DD day (Python would also take 20270101); ValueError otherwise."""
-    if not _ISO_DAY.fullmatch(text.strip()):
-        raise ValueError(text)
-    return date.fromisoformat(text.strip())
+def _why_not_a_day(text: str) -> str:
+    """What is wrong with a day typed (a field marked invalid)."""
+    try:
+        read_day(text)
+    except EditError as error:
+        return str(error)
+    return NOT_A_DATE  # empty, or a day since: nothing better to say
 
 
 class SectionNav(NavList):
@@ -132,6 +131,8 @@ class KeyDateForm(ItemForm):
             if isinstance(event.input, FieldInput):
                 event.input.took(event.value)
             event.input.add_class("-invalid")
+            spec = next(f for f in self.fields if f.name == "date")
+            self.field_error(spec, f"{DATE_LABEL}: a key date needs its day ({DATE_FORMAT}).")
             event.stop()
             event.prevent_default()  # ItemForm's handler would try to store "no date"
 
@@ -439,10 +440,9 @@ class StrategyScreen(StepScreen):
         if isinstance(event.input, FieldInput):
             event.input.took(event.value)
         if name in ("start", "end"):
-            text = event.value.strip()
             try:
-                day = parse_day(text) if text else None
-            except ValueError:
+                day = read_day(event.value)
+            except EditError:
                 event.input.add_class("-invalid")
                 self._show_notes()
                 return
@@ -490,13 +490,17 @@ class StrategyScreen(StepScreen):
 
     def _show_notes(self) -> None:
         notes = Text()
-        invalid = [
-            STRATEGY_FIELDS[name].label
-            for name in ("start", "end")
-            if self.query_one(f"#strategy-{name}", Input).has_class("-invalid")
-        ]
-        if invalid:
-            notes.append(f"{' / '.join(invalid)}: {NOT_A_DATE}", style="bold red")
+        wrong: dict[str, list[str]] = {}  # what is wrong: the fields it is wrong in
+        for name in ("start", "end"):
+            field = self.query_one(f"#strategy-{name}", Input)
+            if field.has_class("-invalid"):
+                wrong.setdefault(_why_not_a_day(field.value), []).append(
+                    STRATEGY_FIELDS[name].label
+                )
+        for why, labels in wrong.items():
+            if notes:
+                notes.append("\n")
+            notes.append(f"{' / '.join(labels)}: {why}", style="bold red")
         for finding in self.bmc.findings:
             if finding.rule in PERIOD_RULES:
                 if notes:

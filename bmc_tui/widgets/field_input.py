@@ -33,6 +33,10 @@ class FieldInput(Input):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
+        # The forms mark a text that is not a value yet themselves (`-invalid`, with a
+        # message). Input's own validation, run on leaving the field, found "no validators:
+        # valid" and took the mark off, so the next redraw replaced the text as if saved.
+        kwargs.setdefault("validate_on", ())
         super().__init__(*args, **kwargs)
         # The whole example; what is shown is cut to the field's width at a word, with "…"
         # (the full text stays one key away, in F1).

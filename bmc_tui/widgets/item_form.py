@@ -8,7 +8,6 @@ Setting values when the highlight moves never counts as an edit (messages are pr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -19,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets._select import NoSelection, SelectOverlay
 
-from ..editing import EditError
+from ..editing import EditError, read_day
 from ..model import LINK_SCHEMA, Item
 from ..money import format_amount
 from ..text import for_display, one_line
@@ -206,6 +205,7 @@ class ItemForm(VerticalScroll, can_focus=False):
                     max_length=10,
                     restrict=r"[0-9-]*",
                 )
+                yield Label("", id=f"{widget_id}-error", classes="field-error")
             elif spec.kind == "choice":
                 yield ChoiceSelect(
                     [(label, value) for value, label in spec.choices],
@@ -262,12 +262,16 @@ class ItemForm(VerticalScroll, can_focus=False):
             shown = _input_text(spec, value)
             if fresh:
                 widget.show_value(shown, keep_cursor=False)
+                if spec.kind in ("amount", "date"):
+                    self.field_error(spec, "")
                 if spec.kind == "amount":
-                    self._amount_error(spec, "")
                     self._trails[spec.name] = AmountTrail(shown, value)
                 widget.remove_class("-invalid")
-            elif widget.has_focus and widget.has_class("-invalid"):
-                return False  # a date or number half typed (not yet a value): the person's
+            elif widget.has_class("-invalid"):
+                # A date, number or amount half typed (not yet a value) stays the person's,
+                # with its message, until they change it or leave the item: shown over, a
+                # date typed wrong was gone without a word once the list was redrawn.
+                return False
             else:
                 if not widget.show_remote(shown):
                     return False
@@ -362,16 +366,32 @@ class ItemForm(VerticalScroll, can_focus=False):
         if spec.kind == "amount":
             self._write_amount(spec, event.input, text)
             return
+        if spec.kind == "date":
+            self._write_date(spec, event.input, text)
+            return
         valid = True
         value: Any = None
         if text.strip():
             try:
-                value = date.fromisoformat(text) if spec.kind == "date" else _number(text)
+                value = _number(text)
             except ValueError:
                 valid = False
         event.input.set_class(not valid, "-invalid")
         if valid:
             self._write(spec, value)
+
+    def _write_date(self, spec: FieldSpec, field: Input, text: str) -> None:
+        """A day is saved once the text is one; until then the field says what is wrong."""
+        try:
+            day = read_day(text)
+        except EditError as error:
+            field.add_class("-invalid")
+            # The label without its "(YYYY-MM-DD)": the message says the format itself.
+            self.field_error(spec, f"{spec.label.split(' (')[0]}: {error}")
+            return
+        field.remove_class("-invalid")
+        self.field_error(spec, "")
+        self._write(spec, day)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         spec = self._spec(event.select.id)
@@ -394,7 +414,8 @@ class ItemForm(VerticalScroll, can_focus=False):
             else:
                 self._write(spec, event.value)
 
-    def _amount_error(self, spec: FieldSpec, message: str) -> None:
+    def field_error(self, spec: FieldSpec, message: str) -> None:
+        """Say under a date or amount field why what it holds is not saved ("": nothing)."""
         label = self.query_one(f"#field-{spec.name}-error", Label)
         label.update(message)
         label.display = bool(message)
@@ -409,13 +430,13 @@ class ItemForm(VerticalScroll, can_focus=False):
             editor.set_field(self.kind, self.item_id, spec.name, text)
         except EditError as error:
             field.add_class("-invalid")
-            self._amount_error(spec, f"{error} — the amount stays as it was.")
+            self.field_error(spec, f"{error} — the amount stays as it was.")
             self._amount_back(spec, trail, text)
             return
         item = self._item()
         trail.stored(text, getattr(item, spec.name) if item is not None else None)
         field.remove_class("-invalid")
-        self._amount_error(spec, "")
+        self.field_error(spec, "")
         self.bmc.edited()
         self.post_message(self.Edited(self, self.item_id, spec.name))
 

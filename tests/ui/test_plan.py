@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, SelectionList, Static
+from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static
 
 from bmc_tui.app import BmcApp
 from bmc_tui.screens.confirm import ConfirmScreen
@@ -302,3 +302,45 @@ def test_one_date_format_with_the_year_only_where_it_is_not_this_years() -> None
     assert span(date(2025, 12, 1), date(2026, 1, 31), today) == "1 Dec 2025 → 31 Jan"
     assert span(None, date(2027, 1, 31), today) == "? → 31 Jan 2027"
     assert span(None, None, today) == ""
+
+
+def _date_error(app: BmcApp, name: str) -> str:
+    label = app.screen.query_one(f"#field-{name}-error", Label)
+    return str(label.render()) if label.display else ""
+
+
+async def test_a_wrong_date_is_said_and_kept_in_the_field(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="plan")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"Open day")
+        await wait_saved(pilot, path, lambda s: s.plan and s.plan[0].title == "Open day")
+        app.screen.query_one(ItemForm).focus_field("end")
+        end = app.screen.query_one("#field-end", Input)
+        await wait_for(pilot, lambda: end.has_focus, what="the end date")
+        await pilot.press(*"2026-13-45")
+        await wait_for(pilot, lambda: _date_error(app, "end") != "", what="the message")
+        assert _date_error(app, "end") == (
+            "End: “2026-13-45” is not a real date: there is no month 13 "
+            "(it is saved once it is one)."
+        )
+
+        # Another field typed in (the list redraws the item): the text and its message stay.
+        app.screen.query_one(ItemForm).focus_field("owner")
+        await pilot.press(*"Ana")
+        await wait_saved(pilot, path, lambda s: s.plan[0].owner == "Ana")
+        assert end.value == "2026-13-45" and end.has_class("-invalid")
+        assert "no month 13" in _date_error(app, "end")
+        assert saved(path).plan[0].end is None
+
+        app.screen.query_one(ItemForm).focus_field("end")
+        await wait_for(pilot, lambda: end.has_focus, what="the end date again")
+        await pilot.press(*["backspace"] * 5)
+        assert _date_error(app, "end").startswith("End: Not a date yet: write it as YYYY-MM-DD")
+        await pilot.press(*"02-30")
+        assert "“2026-02-30” is not a real date: February 2026 has 28 days" in _date_error(
+            app, "end"
+        )
+        await pilot.press("backspace", "backspace", *"28")
+        await wait_saved(pilot, path, lambda s: s.plan[0].end == date(2026, 2, 28))
+        assert _date_error(app, "end") == "" and not end.has_class("-invalid")

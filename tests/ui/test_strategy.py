@@ -58,11 +58,20 @@ async def test_period_dates_and_focus(tmp_path: Path) -> None:
 
         await type_text(pilot, "2027-13-01")
         assert start.has_class("-invalid")
-        assert NOT_A_DATE in str(screen.query_one("#period-notes", Static).render())
+        # In the format, so not "write it as YYYY-MM-DD": no such month.
+        notes = str(screen.query_one("#period-notes", Static).render())
+        assert "Start: “2027-13-01” is not a real date: there is no month 13" in notes
         assert session_of(app).strategy.start is None
         app.flush()
         assert saved(path).strategy.start is None
 
+        await pilot.press(*["backspace"] * 5)
+        assert start.value == "2027-" and start.has_class("-invalid")
+        assert NOT_A_DATE in str(screen.query_one("#period-notes", Static).render())
+        await type_text(pilot, "02-30")
+        notes = str(screen.query_one("#period-notes", Static).render())
+        assert "Start: “2027-02-30” is not a real date: February 2027 has 28 days" in notes
+        assert NOT_A_DATE not in notes
         await pilot.press(*["backspace"] * 5)
         await type_text(pilot, "01-11")
         assert not start.has_class("-invalid")

@@ -1317,3 +1317,26 @@ def test_undo_and_redo_know_where_each_change_was() -> None:
         assert editor.redo_where == where  # redo shows the same place
     editor.delete("value_propositions", offer.id)
     assert editor.undo_where == Where("value_propositions", offer.id)
+
+
+def test_a_typed_day_says_whether_it_is_badly_written_or_no_day_at_all() -> None:
+    from bmc_tui.editing import NOT_A_DATE, read_day
+
+    assert read_day(" 2026-02-28 ") == date(2026, 2, 28)
+    assert read_day("") is None
+    for written_badly in ("2026-1", "20260101", "2026/01/01"):
+        with pytest.raises(EditError) as caught:
+            read_day(written_badly)
+        assert str(caught.value) == NOT_A_DATE
+    for text, why in (
+        ("2026-02-30", "February 2026 has 28 days"),
+        ("2024-02-30", "February 2024 has 29 days"),
+        ("2026-13-45", "there is no month 13"),
+        ("2026-00-10", "there is no month 00"),
+        ("0000-01-01", "there is no year 0000"),
+    ):
+        with pytest.raises(EditError) as caught:
+            read_day(text)
+        assert str(caught.value) == (
+            f"“{text}” is not a real date: {why} (it is saved once it is one)."
+        )
