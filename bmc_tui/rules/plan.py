@@ -53,9 +53,15 @@ def no_owner(ctx: Context) -> Iterator[Hit]:
 def no_dates(ctx: Context) -> Iterator[Hit]:
     for item in ctx.session.plan:
         if item.start is None or item.end is None:
-            yield Hit(
-                (item.id,), f"Plan item {name(item)} has no start or end date.", target=item.id
+            # Name only the date that is missing when the other one is set.
+            missing = (
+                "start or end date"
+                if item.start is None and item.end is None
+                else "start date"
+                if item.start is None
+                else "end date"
             )
+            yield Hit((item.id,), f"Plan item {name(item)} has no {missing}.", target=item.id)
 
 
 def outside_period(ctx: Context) -> Iterator[Hit]:

@@ -17,7 +17,8 @@ def not_three(ctx: Context) -> Iterator[Hit]:
         return
     kept = len(_kept(ctx))
     if kept != 3:
-        yield Hit((), f"{kept} practices are kept; keep the three that pass the test best.")
+        kept_words = {0: "No practice is", 1: "1 practice is"}.get(kept, f"{kept} practices are")
+        yield Hit((), f"{kept_words} kept; keep the three that pass the test best.")
 
 
 def not_a_practice(ctx: Context) -> Iterator[Hit]:

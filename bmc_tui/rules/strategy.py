@@ -16,7 +16,12 @@ def missing(ctx: Context) -> Iterator[Hit]:
 def no_period(ctx: Context) -> Iterator[Hit]:
     s = ctx.session.strategy
     if s.goals and (s.start is None or s.end is None):
-        yield Hit((), "The strategy has goals but no period: set its start and end dates.")
+        if s.start is None and s.end is None:
+            yield Hit((), "The strategy has goals but no period: set its start and end dates.")
+        else:
+            # Name only the date that is missing: the other one is set already.
+            which = "start date" if s.start is None else "end date"
+            yield Hit((), f"The strategy has goals but no {which}: set its {which}.")
 
 
 def goal_unmeasured(ctx: Context) -> Iterator[Hit]:

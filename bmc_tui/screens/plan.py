@@ -120,15 +120,18 @@ def served_goals(session: Session, item: PlanItem) -> list[str]:
     return [one_line(goals[g].label, 40) or g for g in ids if g in goals]
 
 
-def item_status(item_id: str, findings: Sequence[Finding]) -> tuple[str, str]:
+def item_status(item: PlanItem, findings: Sequence[Finding]) -> tuple[str, str]:
     """(severity or "", what is wrong) for one plan item: its most telling finding."""
-    about = [f for f in findings if f.severity != "info" and f.refs[:1] == (item_id,)]
+    about = [f for f in findings if f.severity != "info" and f.refs[:1] == (item.id,)]
     if not about:
         return "", ALIGNED
     worst = min(about, key=Finding.sort_key)
     # Short of an error, a random act is what the plan step is about: name it first.
     if worst.severity != "error":
         worst = next((f for f in about if f.rule == "plan.random-act"), worst)
+    if worst.rule == "plan.no-dates" and (item.start is None) != (item.end is None):
+        # One date is set: "no dates" would contradict the Dates cell beside it.
+        return worst.severity, "no start" if item.start is None else "no end"
     return worst.severity, STATUS_WORDS.get(worst.rule, worst.rule.split(".")[-1])
 
 
@@ -236,7 +239,7 @@ class PlanScreen(StepScreen):
         for item in self.session.plan:
             purpose = PURPOSE_LABELS.get(item.purpose, item.purpose) if item.purpose else ""
             table.add_row(
-                status_text(*item_status(item.id, findings)),
+                status_text(*item_status(item, findings)),
                 cell(item.label or "(no title yet)", widths["Title"]),
                 cell(purpose, widths["Purpose"]),
                 dates_cell(span(item.start, item.end), widths["Dates"]),

@@ -261,6 +261,27 @@ async def test_table_status_follows_the_findings(sessions_dir: Path) -> None:
         assert "Random acts: 1" in context(app)
 
 
+async def test_table_status_names_the_missing_date(sessions_dir: Path) -> None:
+    # An item with a start but no end read "! no dates" beside its own start date.
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        table = app.screen.query_one("#plan-table", DataTable)
+        assert app.editor is not None
+        app.editor.set_field("plan", "a-visit-kit", "end", None)
+        app.edited()
+        await wait_for(pilot, lambda: str(table.get_row("a-visit-kit")[0]) == "! no end")
+        app.editor.set_field("plan", "a-visit-kit", "start", None)
+        app.edited()
+        await wait_for(pilot, lambda: str(table.get_row("a-visit-kit")[0]) == "! no dates")
+        await wait_saved(
+            pilot,
+            path,
+            lambda s: [(p.start, p.end) for p in s.plan if p.id == "a-visit-kit"] == [(None, None)],
+        )
+
+
 async def test_read_only_plan_cannot_be_changed(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="plan", example="platform")
     before = path.read_bytes()

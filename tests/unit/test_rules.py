@@ -558,6 +558,21 @@ def test_not_three(kept: int) -> None:
     assert found(s, "practices.not-three") == [(W, ())]
 
 
+def messages(session: Session, rule: str) -> list[str]:
+    return [f.message for f in evaluate(session) if f.rule == rule]
+
+
+@pytest.mark.parametrize(
+    ("kept", "words"),
+    [(0, "No practice is kept;"), (1, "1 practice is kept;"), (2, "2 practices are kept;")],
+)
+def test_not_three_counts_in_plain_english(kept: int, words: str) -> None:
+    s = aligned()
+    s.practices = [practice(f"pr-{n}", kept=n < kept) for n in range(3)]
+    [message] = messages(s, "practices.not-three")
+    assert message.startswith(words)
+
+
 def test_not_three_counts_kept_items_of_any_kind() -> None:
     s = aligned()
     s.practices[0].kind = "routine"
@@ -677,6 +692,22 @@ def test_no_period(missing: str) -> None:
     s = aligned()
     setattr(s.strategy, missing, None)
     assert found(s, "strategy.no-period") == [(W, ())]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "says"),
+    [
+        (None, date(2027, 6, 30), "no start date: set its start date."),
+        (date(2027, 1, 1), None, "no end date: set its end date."),
+        (None, None, "no period: set its start and end dates."),
+    ],
+)
+def test_no_period_names_the_missing_date(start: date | None, end: date | None, says: str) -> None:
+    # A strategy with a start was told to set "its start and end dates".
+    s = aligned()
+    s.strategy.start, s.strategy.end = start, end
+    [message] = messages(s, "strategy.no-period")
+    assert message.endswith(says)
 
 
 def test_no_period_needs_goals() -> None:
@@ -827,6 +858,16 @@ def test_no_dates(missing: str) -> None:
     setattr(s.plan[0], missing, None)
     assert found(s, "plan.no-dates") == [(W, ("a-1",))]
     assert found(s, "plan.outside-period") == []
+    # The message names the one date that is missing, not "start or end".
+    [message] = messages(s, "plan.no-dates")
+    assert message.endswith(f"has no {missing} date.")
+
+
+def test_no_dates_at_all() -> None:
+    s = aligned()
+    s.plan[0].start = s.plan[0].end = None
+    [message] = messages(s, "plan.no-dates")
+    assert message.endswith("has no start or end date.")
 
 
 @pytest.mark.parametrize(
