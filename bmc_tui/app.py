@@ -678,7 +678,8 @@ class BmcApp(App[None]):
             self.handle.read_only = "the file was changed by another program; not saving"
             self.save_error = str(error)
             self.notify(
-                f"{error} Use the command palette: “Save a copy”.",
+                # Store errors carry no full stop of their own (they also end CLI lines).
+                f"{error}. Use the command palette: “Save a copy”.",
                 title="Not saved",
                 severity="error",
                 timeout=20,

@@ -107,6 +107,11 @@ async def test_a_file_changed_by_another_program_is_not_overwritten(sessions_dir
         assert app.read_only_reason
         banner = str(app.screen.query_one(Banner).render())
         assert "changed by another program" in banner
+        notices = [str(n.message) for n in app._notifications]
+        assert any(
+            n.endswith("to see those changes. Use the command palette: “Save a copy”.")
+            for n in notices
+        ), notices
     assert path.read_text("utf-8") == outside
 
 
