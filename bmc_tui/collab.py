@@ -37,7 +37,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from .codec import SessionFormatError, item_from_toml, item_to_toml
-from .editing import NOUNS, EditError, Editor, LinkRef, UnknownName, Where
+from .editing import NOUNS, PRINCIPLE_TITLES, EditError, Editor, LinkRef, UnknownName, Where
 from .model import KIND_TITLES, KINDS, STRATEGY_LISTS, Item, Session
 from .text import one_line
 
@@ -341,7 +341,8 @@ def describe(op: Op, session: Session) -> str:
     if op.name == "set_session_field":
         return f"the session's {a['name']}"
     if op.name == "set_rating":
-        return f"the rating of {a['key'].replace('_', ' ')}"
+        title = PRINCIPLE_TITLES.get(a["key"])
+        return f"the rating of “{title}”" if title else "a rating"
     if op.name == "set_fitness":
         return f"the fitness question {a['key'].replace('_', ' ')}"
     if op.name == "set_problem":

@@ -37,6 +37,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Final
 
+from .guide import PRINCIPLES as PRINCIPLE_GUIDE
 from .model import (
     FITNESS_KEYS,
     FOCUSES,
@@ -90,6 +91,11 @@ ID_PREFIXES: Final[Mapping[str, str]] = MappingProxyType(
         "dates": "d",
         "plan": "a",
     }
+)
+
+# What people call the principles they rate (the screen's titles, not the file's keys).
+PRINCIPLE_TITLES: Final[Mapping[str, str]] = MappingProxyType(
+    {p.key: p.title for p in PRINCIPLE_GUIDE}
 )
 
 # Singular, lower-case names for messages ("Add customer segment").
@@ -232,11 +238,49 @@ class Where:
     field: str | None = None
 
 
+@dataclass(frozen=True)
+class _Words:
+    """An undo step in words, naming its items as they read when the words are shown.
+
+    A step is told about after undo or redo, and its items may have been renamed since
+    the change was made (the change may be the renaming): "Redone: Edit “Baristas”" would
+    name text the item no longer has. `template` has one ``{}`` per entry of `items`:
+    (kind, id, the text when the change was made, whether to say the noun too).
+    """
+
+    template: str
+    items: tuple[tuple[str, str, str, bool], ...]
+
+    def say(self, *sessions: Session) -> str:
+        """The words, each item named as the first of `sessions` holding it has it."""
+        names = []
+        for kind, item_id, then, noun in self.items:
+            found = next((f for s in sessions if (f := s.find(item_id)) is not None), None)
+            text = found[1].text if found is not None else then
+            names.append(_name(kind, text, noun=noun))
+        return self.template.format(*names)
+
+
+def _braced(text: str) -> str:
+    """Text to put into a `_Words` template as it is (a dangling id read from a file)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _about(template: str, *items: tuple[str, Item], noun: bool = False) -> _Words:
+    return _Words(template, tuple((kind, item.id, item.text, noun) for kind, item in items))
+
+
 @dataclass
 class _Step:
     state: Session  # the whole session as it was on the other side of this step
-    description: str
+    description: str | _Words
     where: Where | None = None
+
+    def say(self, live: Session) -> str:
+        """The step in words as `live` has it (else as `state` has it: an item gone)."""
+        if isinstance(self.description, str):
+            return self.description
+        return self.description.say(live, self.state)
 
 
 # -- values --------------------------------------------------------------------------
@@ -385,9 +429,12 @@ def _check_kind(kind: str) -> None:
         raise UnknownName(f"“{kind}” is not a kind of item (one of: {', '.join(KINDS)})")
 
 
-def _name(kind: str, item: Item) -> str:
-    label = one_line(item.text, 40)
-    return f"“{label}”" if label else f"an empty {NOUNS[kind]}"
+def _name(kind: str, text: str, *, noun: bool = False) -> str:
+    """An item in a message: “its text”, or "an empty goal" (`noun`: "goal “its text”")."""
+    label = one_line(text, 40)
+    if not label:
+        return f"an empty {NOUNS[kind]}"
+    return f"{NOUNS[kind]} “{label}”" if noun else f"“{label}”"
 
 
 def _dedupe(ids: Sequence[str]) -> list[str]:
@@ -421,11 +468,11 @@ class Editor:
     @property
     def undo_description(self) -> str | None:
         """What undo would undo ("Delete “Commuters”"), for a menu or a hint."""
-        return self._undo[-1].description if self._undo else None
+        return self._undo[-1].say(self.session) if self._undo else None
 
     @property
     def redo_description(self) -> str | None:
-        return self._redo[-1].description if self._redo else None
+        return self._redo[-1].say(self.session) if self._redo else None
 
     @property
     def undo_where(self) -> Where | None:
@@ -444,19 +491,21 @@ class Editor:
         if not self._undo:
             return None
         step = self._undo.pop()
-        self._redo.append(_Step(self._swap(step.state), step.description, step.where))
+        back = _Step(self._swap(step.state), step.description, step.where)
+        self._redo.append(back)
         self._burst = None
         self.revision += 1
-        return step.description
+        return back.say(self.session)
 
     def redo(self) -> str | None:
         if not self._redo:
             return None
         step = self._redo.pop()
-        self._undo.append(_Step(self._swap(step.state), step.description, step.where))
+        back = _Step(self._swap(step.state), step.description, step.where)
+        self._undo.append(back)
         self._burst = None
         self.revision += 1
-        return step.description
+        return back.say(self.session)
 
     def _swap(self, state: Session) -> Session:
         """Put `state` into the live session; return what was there (no copy needed)."""
@@ -469,7 +518,10 @@ class Editor:
         return current
 
     def _record(
-        self, description: str, burst: tuple[str, ...] | None = None, where: Where | None = None
+        self,
+        description: str | _Words,
+        burst: tuple[str, ...] | None = None,
+        where: Where | None = None,
     ) -> None:
         """Call after validating and before mutating: takes the undo snapshot if one is due."""
         if (burst is None or burst != self._burst) and self._keep:
@@ -581,11 +633,7 @@ class Editor:
             else:
                 raise self._unknown_field(kind, name)
         position = len(items) if index is None else max(0, min(index, len(items)))
-        label = one_line(clean, 40)
-        self._record(
-            f"Add {NOUNS[kind]}" + (f" “{label}”" if label else ""),
-            where=Where(kind, item.id, "text"),
-        )
+        self._record(_about("Add {}", (kind, item), noun=True), where=Where(kind, item.id, "text"))
         items.insert(position, item)
         return item
 
@@ -596,7 +644,7 @@ class Editor:
         chosen = self.new_id(kind, original.text) if new_id is None else self._fresh_id(new_id)
         twin = copy.deepcopy(original)
         twin.id = chosen
-        self._record(f"Duplicate {_name(kind, original)}", where=Where(kind, twin.id, "text"))
+        self._record(_about("Duplicate {}", (kind, original)), where=Where(kind, twin.id, "text"))
         items.insert(index + 1, twin)
         result: Item = twin
         return result
@@ -609,7 +657,7 @@ class Editor:
         if clean == item.text:
             return
         self._record(
-            f"Edit {_name(kind, item)}", ("text", kind, item_id), Where(kind, item_id, "text")
+            _about("Edit {}", (kind, item)), ("text", kind, item_id), Where(kind, item_id, "text")
         )
         item.text = clean
 
@@ -630,7 +678,7 @@ class Editor:
             return
         burst = ("field", kind, item_id, name) if spec in _TYPED else None
         self._record(
-            f"Set {name.replace('_', ' ')} of {_name(kind, item)}",
+            _about(f"Set {name.replace('_', ' ')} of {{}}", (kind, item)),
             burst,
             Where(kind, item_id, name),
         )
@@ -644,7 +692,7 @@ class Editor:
         if new == item.linked(field):
             return
         self._record(
-            f"Change {field.replace('_', ' ')} of {_name(kind, item)}",
+            _about(f"Change {field.replace('_', ' ')} of {{}}", (kind, item)),
             where=Where(kind, item_id, field),
         )
         item.links[field] = new
@@ -663,9 +711,12 @@ class Editor:
             new = [*current, *self._checked_links(kind, field, [target_id])]
             verb = "Link"
         found = self.session.find(target_id)
-        target = _name(found[0], found[1]) if found else f"“{target_id}”"
+        preposition = "to" if verb == "Link" else "from"
         self._record(
-            f"{verb} {target} {'to' if verb == 'Link' else 'from'} {_name(kind, item)}",
+            # A dangling target has no item to name: its id stands in for it.
+            _about(f"{verb} {{}} {preposition} {{}}", found, (kind, item))
+            if found
+            else _about(f"{verb} “{_braced(target_id)}” {preposition} {{}}", (kind, item)),
             where=Where(kind, item_id, field),
         )
         item.links[field] = new
@@ -679,7 +730,7 @@ class Editor:
         target = max(0, min(index + delta, len(items) - 1))
         if target == index:
             return False
-        self._record(f"Move {_name(kind, items[index])}", where=Where(kind, item_id))
+        self._record(_about("Move {}", (kind, items[index])), where=Where(kind, item_id))
         items.insert(target, items.pop(index))
         return True
 
@@ -699,7 +750,7 @@ class Editor:
         # With a (hand-made) duplicate id, the links may mean the item that stays.
         twin = any(i.id == item_id and i is not doomed for _, i in self.session.all_items())
         refs = [] if twin else self.links_to(item_id)
-        self._record(f"Delete {_name(kind, doomed)}", where=Where(kind, item_id))
+        self._record(_about("Delete {}", (kind, doomed)), where=Where(kind, item_id))
         del items[index]
         if refs:
             for holder_kind, holder in self.session.all_items():
@@ -732,7 +783,7 @@ class Editor:
             if kind not in self._link_kinds(ref.kind, ref.field):
                 raise EditError(f"a {NOUNS[ref.kind]} cannot link a {NOUNS[kind]} by {ref.field}")
             back.append((found[1].linked(ref.field), found[1], ref.field))
-        self._record(f"Restore {_name(kind, item)}")
+        self._record(_about("Restore {}", (kind, item)))
         items.insert(max(0, min(index, len(items))), item)
         for ids, holder, link_field in back:
             if item.id not in ids:
@@ -789,7 +840,7 @@ class Editor:
         ratings = self.session.social.ratings
         if ratings.get(key) == value:
             return
-        self._record(f"Rate {key.replace('_', ' ')}", where=Where("rating", key))
+        self._record(f"Rate “{PRINCIPLE_TITLES[key]}”", where=Where("rating", key))
         if value is None:
             del ratings[key]
         else:

@@ -157,6 +157,9 @@ async def test_undo_reverts_the_last_change_and_keeps_the_place(sessions_dir: Pa
             what="the cursor back on the rating",
         )
         assert app.focused.value == 4  # type: ignore[union-attr]
+        # The notice names the principle as the screen does, not by the file's key.
+        notices = [str(n.message) for n in app._notifications]
+        assert "Undone: Rate “Mastery and ease”" in notices, notices
         await pilot.press("ctrl+z")
         await wait_saved(pilot, path, lambda s: not s.social.ratings)
 

@@ -27,6 +27,7 @@ from bmc_tui.collab import (
     Replica,
     TeamState,
     content_change,
+    describe,
     same_content,
 )
 from bmc_tui.editing import EditError, UnknownName
@@ -600,3 +601,9 @@ def test_random_interleavings_end_with_every_member_showing_the_saved_file(
         # Every screen was brought up to date in place, by what each change named.
         assert same_content(net.shown[name], replica.session), name
         assert not any(change.full for change in net.changes[name]), name
+
+
+def test_a_rating_is_described_by_the_principle_people_see() -> None:
+    # A member's undo said "The rating of evolving customer": the file's key.
+    op = Op.make("set_rating", key="evolving_customer", value=4)
+    assert describe(op, base_session()) == "the rating of “Customers keep changing”"

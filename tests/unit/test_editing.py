@@ -655,7 +655,8 @@ def test_undo_redo_sequence(ed: Editor) -> None:
     assert ed.revision == 6
 
     assert ed.redo() == "Add customer segment “Locals”"
-    assert ed.redo() == "Edit “Locals”"
+    # Redo names the item as it reads once redone, not as it read before the edit.
+    assert ed.redo() == "Edit “Locals on foot”"
     assert snapshot(ed) == states[2]
     assert ed.redo_description == "Link “Locals on foot” to “Harbor view”"
     assert ed.revision == 8
@@ -717,8 +718,29 @@ def test_typing_burst_is_one_undo_step(ed: Editor) -> None:
     assert ed.undo() == "Edit “Commuters”"
     assert not ed.can_undo()
     assert snapshot(ed) == before
-    assert ed.redo() == "Edit “Commuters”"
+    assert ed.redo() == "Edit “Ferry folk”"
     assert ed.session.canvas.customer_segments[0].text == "Ferry folk"
+
+
+def test_history_names_items_as_they_read_now(ed: Editor) -> None:
+    # "Redone: Edit “Baristas”" named text the item no longer had ("Baristas team").
+    ed.set_text("customer_segments", "cs-a", "Baristas")
+    ed.seal()
+    ed.set_text("customer_segments", "cs-a", "Baristas team")
+    assert ed.undo_description == "Edit “Baristas team”"
+    assert ed.undo() == "Edit “Baristas”"
+    assert ed.redo_description == "Edit “Baristas”"
+    assert ed.redo() == "Edit “Baristas team”"
+    # Gone after a redo of its deletion: named as it was just before.
+    ed.delete("customer_segments", "cs-a")
+    assert ed.undo() == "Delete “Baristas team”"
+    assert ed.redo() == "Delete “Baristas team”"
+
+
+def test_a_rating_is_named_as_people_see_it(ed: Editor) -> None:
+    # "Rate evolving customer" was the file's key, not the principle's name on screen.
+    ed.set_rating("evolving_customer", 4)
+    assert ed.undo() == "Rate “Customers keep changing”"
 
 
 def test_a_different_target_starts_a_new_step(ed: Editor) -> None:
