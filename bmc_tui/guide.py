@@ -118,7 +118,7 @@ STEP_HELP: Final[Mapping[str, StepHelp]] = MappingProxyType(
                 "fit your own strengths and your customers', and it uses the way you and "
                 "they naturally get along to build things together.\n\n"
                 "## How to run it\n\n"
-                '1. Answer the opening question honestly; "unsure" is a fine answer.\n'
+                '1. Answer the opening question honestly; "Not sure yet" is a fine answer.\n'
                 "2. Go through the four checks. Name examples, not intentions.\n"
                 "3. For each of the five principles, answer its two questions, then rate "
                 "the current model from 1 (it works against you) to 5 (it carries you).\n\n"

@@ -38,6 +38,9 @@ STATUS_WORDS: Final = MappingProxyType(
         "plan.off-strategy-segment": "off focus",
     }
 )
+# Plural, as every other list's frame is ("Goals", "Customer Segments"); the item's own
+# name ("Plan item") stays for the places that mean one item.
+LIST_TITLE: Final = "Plan items"
 ALIGNED: Final = "aligned"
 NO_PERIOD: Final = "not set yet (Strategy, F5)"
 NO_FOCUS: Final = "not chosen yet"
@@ -178,7 +181,9 @@ class PlanScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="plan-context")
         with Horizontal(id="plan-body"):
-            yield ItemList("plan", id="items")
+            item_list = ItemList("plan", id="items")
+            item_list.border_title = LIST_TITLE
+            yield item_list
             yield Vertical(ItemForm("plan", PLAN_FORM), id="form-pane")
         table: DataTable[Text] = DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
         table.border_title = "The whole plan"

@@ -71,6 +71,7 @@ async def test_new_item_with_every_field_and_a_goal_stops_being_a_random_act(
     app = make_app(sessions_dir, path)
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, PlanScreen)
+        assert items(app).border_title == "Plan items"  # plural, like every other list
         assert span(date(2027, 1, 1), date(2027, 6, 30)) in context(app)
         assert "Open a new market" in context(app)
         assert "Random acts: 0" in context(app)

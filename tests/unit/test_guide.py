@@ -184,6 +184,13 @@ def test_social_diagnostic_covers_every_problem() -> None:
         diagnostic.choice("nope")
 
 
+def test_social_help_quotes_the_answers_as_the_screen_shows_them() -> None:
+    # The help said '"unsure" is a fine answer' (the file's value) of "Not sure yet".
+    help_ = guide.STEP_HELP["social"].help
+    quoted = re.findall(r'"([^"]+)" is a fine answer', help_)
+    assert quoted == [guide.SOCIAL_DIAGNOSTIC.choice("unsure").label]
+
+
 def test_social_checks_are_the_four_checks() -> None:
     assert len(guide.SOCIAL_CHECKS) == 4
     topics = " ".join(p.question.lower() for p in guide.SOCIAL_CHECKS)
