@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from .model import BLOCKS, FITNESS_KEYS, PRINCIPLES, Session
+from .model import BLOCKS, FITNESS_KEYS, PRINCIPLES, PlanItem, Session
 from .text import is_blank
 
 # The steps that have something to fill in (the summary only shows).
 WORK_STEPS = ("social", "canvas", "practices", "strategy", "plan", "fitness")
 
 
-def _plan_item_ready(session: Session, index: int) -> bool:
-    item = session.plan[index]
+PLAN_ITEM_CHECKS = 6  # the length of _plan_item_checks
+
+
+def _plan_item_checks(item: PlanItem) -> tuple[bool, ...]:
+    """What a plan item needs, one check each. Counted one by one, like every other step's
+    checklist: counting only finished items showed a plan with work in it as not started."""
     return (
-        not is_blank(item.owner)
-        and item.start is not None
-        and item.end is not None
-        and not is_blank(item.kpi)
-        and not is_blank(item.target)
-        and bool(item.linked("goals") or item.linked("programs"))
+        not is_blank(item.text),
+        not is_blank(item.owner),
+        item.start is not None and item.end is not None,
+        not is_blank(item.kpi),
+        not is_blank(item.target),
+        bool(item.linked("goals") or item.linked("programs")),
     )
 
 
@@ -37,8 +41,9 @@ def step_progress(session: Session) -> dict[str, tuple[int, int]]:
         bool(strategy.programs),
         bool(strategy.messages),
     )
-    plan_total = max(len(session.plan), 1)
-    plan_done = sum(1 for i in range(len(session.plan)) if _plan_item_ready(session, i))
+    # An empty plan is one item's checklist away from done.
+    plan_total = max(len(session.plan), 1) * PLAN_ITEM_CHECKS
+    plan_done = sum(sum(_plan_item_checks(item)) for item in session.plan)
     return {
         "social": (
             (social.problem is not None)

@@ -166,6 +166,18 @@ async def test_step_bar_counts_follow_the_session(sessions_dir: Path) -> None:
         await wait_for(pilot, lambda: "! 3" in str(bar.render_bar()), what="3 warnings")
 
 
+async def test_step_bar_marks_an_unfinished_plan_as_partial(sessions_dir: Path) -> None:
+    # One incomplete plan item showed "F6Plan○" while other steps with some work showed ◐.
+    path = make_session(sessions_dir, step="plan")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:  # the compact bar: marks, not counts
+        bar = app.screen.query_one(StepBar)
+        assert "Plan○" in str(bar.render_bar())
+        await pilot.press("a", *"Pop-up tour", "enter")
+        await wait_for(pilot, lambda: "Plan◐" in str(bar.render_bar()), what="Plan◐")
+        await wait_saved(pilot, path, lambda s: [i.text for i in s.plan] == ["Pop-up tour"])
+
+
 async def test_room_announcement_and_timebox_reach_the_screen(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="canvas")
     app = make_app(sessions_dir, path)

@@ -233,7 +233,8 @@ async def test_findings_follow_changes_to_the_session(sessions_dir: Path) -> Non
         }
         await highlight(pilot, no_owner)
         progress = str(app.screen.query_one("#progress", Static).render())
-        assert "Plan" in progress and "7/8" in progress
+        # Eight items of six checks each; one item lacks its owner.
+        assert "Plan" in progress and "47/48" in progress
 
         assert app.editor is not None
         app.editor.set_field("plan", "a-market-stands", "owner", "Ade Mensah")
@@ -249,7 +250,7 @@ async def test_findings_follow_changes_to_the_session(sessions_dir: Path) -> Non
         # The highlight moved on to a neighbour, and its why is shown.
         assert listed.current is not None
         assert listed.current.message in why(app)
-        assert "8/8" in str(app.screen.query_one("#progress", Static).render())
+        assert "48/48" in str(app.screen.query_one("#progress", Static).render())
 
         # A new gap appears just as live, and undo takes it back.
         app.editor.set_field("plan", "a-market-stands", "owner", None)
