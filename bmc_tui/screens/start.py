@@ -29,7 +29,8 @@ FIXED_COLUMNS = STEP_WIDTH + 16 + 2 + 2 + 6 * 2 + 6
 
 class StartScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", priority=False),
+        # Priority: the table's own Enter would hide this one from F1 and the footer.
+        Binding("enter", "open", "Open", priority=True),
         Binding("n", "new", "New"),
         Binding("c", "duplicate", "Duplicate"),
         Binding("x", "example", "From example"),

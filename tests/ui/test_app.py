@@ -36,6 +36,22 @@ async def test_start_screen_lists_sessions_and_reports_a_corrupt_file(sessions_d
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="open")
 
 
+async def test_start_screen_help_lists_enter_to_open(sessions_dir: Path) -> None:
+    # The hint line says "Enter: open", but F1's "On this step" left Enter out.
+    make_session(sessions_dir, title="Harbor Coffee", step="canvas")
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert isinstance(app.screen, HelpScreen)
+        assert ("On this step", "Enter", "Open") in app.screen.keys
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="open")
+
+
 async def test_new_session_from_the_start_screen(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     async with app.run_test(size=(100, 30)) as pilot:
