@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -697,22 +698,23 @@ class BmcApp(App[None]):
             )
         self._retry_save()
 
-    def save_copy(self, *, reopen: bool = True) -> bool:
-        """Save the session as it is in memory under a new id (after a conflict, or read-only)."""
+    def save_copy(self, *, reopen: bool = True) -> Path | None:
+        """Save the session as it is in memory under a new id (after a conflict, or read-only);
+        returns where the copy is (None: it could not be saved)."""
         if self.handle is None:
-            return False
+            return None
         session = self.handle.session
         try:
             copy = self.store.create(f"{session.title} (copy)", template=session)
         except StoreError as error:
             self.notify(str(error), title="Not saved", severity="error")
-            return False
+            return None
         self.store.close(copy)
         self._dirty = False
         self.notify(f"Saved as {copy.path}", title="Copy saved")
         if reopen:
             self.open_session(copy.path, step=session.step)
-        return True
+        return copy.path
 
     @property
     def unsaved_reason(self) -> str | None:
@@ -723,18 +725,31 @@ class BmcApp(App[None]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: save what is pending; if that fails, ask rather than throw work away."""
-        self.leave_session(self.exit)
+        self.leave_session(self._quit)
 
-    def leave_session(self, then: Callable[[], object]) -> None:
-        """Save what is pending, then `then()`; when that save fails, ask first.
+    def _quit(self, copy: Path | None = None) -> None:
+        if copy is None:
+            self.exit()
+            return
+        # The notice saying where the copy went leaves with the screen: say it once more on
+        # the terminal, short enough to stay on one line. A participant's terminal is not
+        # the server's: the file's name only.
+        where = copy.name if self.config.participant else str(copy)
+        with contextlib.suppress(ValueError, OSError):
+            where = str(copy.relative_to(Path.cwd()))
+        self.exit(message=Text(f"bmc-tui: saved a copy of the session as {where}"))
+
+    def leave_session(self, then: Callable[[Path | None], object]) -> None:
+        """Save what is pending, then `then(copy)`; when that save fails, ask first.
 
         Quitting or going back to the list of sessions after a failed save (or a
-        conflict) would otherwise drop the changes without a word.
+        conflict) would otherwise drop the changes without a word. `copy` is where the
+        session was saved as a copy, when the user chose that.
         """
         self.flush()
         reason = self.unsaved_reason
         if reason is None:
-            then()
+            then(None)
             return
         from .screens.unsaved import UnsavedChoice, UnsavedScreen
 
@@ -743,15 +758,16 @@ class BmcApp(App[None]):
 
         def answered(choice: UnsavedChoice | None) -> None:
             if choice == "copy":
-                if self.save_copy(reopen=False):
-                    then()
+                copy = self.save_copy(reopen=False)
+                if copy is not None:
+                    then(copy)
             elif choice == "discard":
                 # Asked and answered: the user threw the changes away, nothing silent.
                 self._dirty = False
                 if self._save_timer is not None:
                     self._save_timer.stop()
                     self._save_timer = None
-                then()
+                then(None)
 
         self.push_screen(UnsavedScreen(reason), answered)
 
@@ -925,7 +941,7 @@ class BmcApp(App[None]):
             return
         self.leave_session(self._back_to_start)
 
-    def _back_to_start(self) -> None:
+    def _back_to_start(self, _copy: Path | None = None) -> None:
         from .screens.start import StartScreen
 
         self.close_session()
@@ -1202,8 +1218,6 @@ class BmcApp(App[None]):
             super()._fatal_error()
             return
         import traceback
-
-        from rich.text import Text
 
         with contextlib.suppress(Exception):
             self.flush()

@@ -103,7 +103,10 @@ async def test_quit_after_a_failed_save_asks_and_stay_keeps_working(
     assert [s.text for s in saved(path).canvas.customer_segments] == []
 
 
-async def test_quit_after_a_conflict_can_save_a_copy(sessions_dir: Path) -> None:
+async def test_quit_after_a_conflict_can_save_a_copy(
+    sessions_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sessions_dir.parent)  # as `bmc-tui` is run: beside its ./sessions
     path = make_session(sessions_dir, step="canvas")
     # The whole item is typed before the first save finds the conflict (after which the
     # session is read-only).
@@ -123,6 +126,10 @@ async def test_quit_after_a_conflict_can_save_a_copy(sessions_dir: Path) -> None
     copies = [p for p in sessions_dir.glob("*.toml") if p != path]
     assert len(copies) == 1
     assert [s.text for s in saved(copies[0]).canvas.customer_segments] == ["Mine"]
+    # The app is gone, and its notice with it: the terminal says where the copy is.
+    said = capsys.readouterr().err.strip().splitlines()
+    where = copies[0].relative_to(sessions_dir.parent)
+    assert said == [f"bmc-tui: saved a copy of the session as {where}"]
 
 
 async def test_quit_with_everything_saved_does_not_ask(sessions_dir: Path) -> None:
