@@ -52,6 +52,18 @@ def one_line(text: str, limit: int | None = 60) -> str:
     return text
 
 
+def one_line_middle(text: str, limit: int) -> str:
+    """`one_line`, cut in the middle rather than at the end: ids that differ only at the end
+    ("harbor-coffee", "harbor-coffee-copy") stay apart in a narrow column."""
+    text = one_line(text, None)
+    if len(text) <= limit:
+        return text
+    tail = (limit - 1) // 2
+    if tail < 2:
+        return one_line(text, limit)
+    return text[: limit - 1 - tail] + "…" + text[-tail:]
+
+
 def is_blank(value: str | None) -> bool:
     """The spec's "absent or blank": None, empty, or whitespace only."""
     return value is None or not value.strip()

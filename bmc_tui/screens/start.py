@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Label, Static
 from ..model import STEP_TITLES
 from ..rules import counts, evaluate
 from ..store import Listing, StoreError
-from ..text import one_line
+from ..text import one_line, one_line_middle
 from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class StartScreen(Screen[None]):
                 updated,
                 Text(str(c["error"]), style="bold red" if c["error"] else "dim"),
                 Text(str(c["warning"]), style="yellow" if c["warning"] else "dim"),
-                Text(one_line(session.id, id_width), style="dim"),
+                Text(one_line_middle(session.id, id_width), style="dim"),
                 key=str(entry.path),
             )
         if keep is not None and any(str(keep.path) == str(e.path) for e in good):

@@ -36,6 +36,21 @@ async def test_start_screen_lists_sessions_and_reports_a_corrupt_file(sessions_d
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), what="open")
 
 
+async def test_start_screen_tells_similar_ids_apart_at_80_columns(sessions_dir: Path) -> None:
+    # Both showed as "harbor-coff…": the end of an id is what tells a copy apart.
+    make_session(sessions_dir, title="Harbor Coffee")
+    make_session(sessions_dir, title="Harbor Coffee copy")
+    app = make_app(sessions_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+        table = app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        width = table.ordered_columns[-1].width
+        ids = sorted(str(table.get_row_at(n)[-1]) for n in range(2))
+        assert all(len(shown) <= width for shown in ids)
+        assert ids[0] != ids[1] and any(shown.endswith("-copy") for shown in ids), ids
+
+
 async def test_start_screen_help_lists_enter_to_open(sessions_dir: Path) -> None:
     # The hint line says "Enter: open", but F1's "On this step" left Enter out.
     make_session(sessions_dir, title="Harbor Coffee", step="canvas")
