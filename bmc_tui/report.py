@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .model import VERSION
 from .rules import SEVERITIES, Finding, counts, evaluate
 from .sessionfile import StoreError, load_session
 from .text import one_line
@@ -129,19 +130,22 @@ def run_list(sessions_dir: Path, fmt: str, out: TextIO | None = None) -> int:
             rows.append({"file": str(entry.path), "error": one_line(entry.error or "", None)})
             continue
         s = entry.session
-        c = counts(evaluate(s))
-        rows.append(
-            {
-                "file": str(entry.path),
-                "id": s.id,
-                "title": s.title,
-                "step": s.step,
-                "updated": s.updated.isoformat() if s.updated else None,
-                "errors": c["error"],
-                "warnings": c["warning"],
-                "info": c["info"],
-            }
-        )
+        row: dict[str, Any] = {
+            "file": str(entry.path),
+            "id": s.id,
+            "title": s.title,
+            "step": s.step,
+            "updated": s.updated.isoformat() if s.updated else None,
+        }
+        if s.version > VERSION:
+            # Listed, since the workshop opens it read-only; but read only as far as this
+            # version understands it, so no findings are counted (`check` refuses it).
+            row.update(dict.fromkeys(("errors", "warnings", "info")))
+            row["note"] = f"written by a newer bmc-tui (version {s.version}): opens read-only"
+        else:
+            c = counts(evaluate(s))
+            row.update(errors=c["error"], warnings=c["warning"], info=c["info"])
+        rows.append(row)
     if fmt == "json":
         write_json(rows, out)
     else:
@@ -157,7 +161,8 @@ def _print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
     if not good:
         out.write('No sessions yet. Create one with: bmc-tui new "Your business"\n')
         return
-    table = [("ID", "TITLE", "STEP", "UPDATED", "ERR", "WARN")]
+    noted = any("note" in r for r in good)
+    table = [("ID", "TITLE", "STEP", "UPDATED", "ERR", "WARN") + (("NOTE",) if noted else ())]
     for r in good:
         updated = (r["updated"] or "")[:16].replace("T", " ")
         table.append(
@@ -166,9 +171,10 @@ def _print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
                 one_line(r["title"], 40),
                 r["step"] or "-",
                 updated or "-",
-                str(r["errors"]),
-                str(r["warnings"]),
+                "-" if r["errors"] is None else str(r["errors"]),
+                "-" if r["warnings"] is None else str(r["warnings"]),
             )
+            + ((r.get("note", ""),) if noted else ())
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:

@@ -321,6 +321,31 @@ def test_list_reports_a_corrupt_file_and_lists_the_others(
     assert not RAW_CONTROL.search(out)
 
 
+def test_list_says_a_newer_file_is_read_only(
+    sessions_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It was an ordinary row ("future  Future  -  -  0  0") while `check` cannot read it.
+    _write(sessions_dir / "a.toml", Session(id="a", title="Alpha"))
+    (sessions_dir / "future.toml").write_text(
+        'format = "bmc-tui.session"\nversion = 99\nid = "future"\ntitle = "Future"\n', "utf-8"
+    )
+    code, out, err = _run(capsys, "list")
+    assert code == 0 and err == ""
+    header, *rows = out.splitlines()
+    assert header.split()[-1] == "NOTE"
+    [future] = [r for r in rows if r.startswith("future ")]
+    assert future.split()[4:6] == ["-", "-"]  # no findings counted on what it cannot read
+    assert future.endswith("written by a newer bmc-tui (version 99): opens read-only")
+    [alpha] = [r for r in rows if r.startswith("a ")]
+    assert "newer" not in alpha
+
+    code, out, _ = _run(capsys, "list", "--format", "json")
+    rows_json = {r["id"]: r for r in json.loads(out)}
+    assert "newer bmc-tui" in rows_json["future"]["note"]
+    assert rows_json["future"]["errors"] is None
+    assert "note" not in rows_json["a"] and rows_json["a"]["errors"] == 0
+
+
 def test_list_an_empty_folder(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "list")
     assert code == 0 and "No sessions" in out and err == ""
