@@ -324,10 +324,12 @@ class ItemForm(VerticalScroll, can_focus=False):
         for target in item.linked(link_field):
             found = editor.session.find(target)
             names.append(
-                one_line(found[1].label, 40) if found else f"{one_line(target, 40)} (missing)"
+                one_line(found[1].label, None) if found else f"{one_line(target, 40)} (missing)"
             )
         if not names:
             return Text("nothing linked yet — press Enter here to choose", style="dim italic")
+        # In full, wrapped to the field's width: the list's line is the short reminder, the
+        # form is where an item's links are read (a cut at 40 hid them with room to spare).
         return Text("\n".join(f"• {name}" for name in names))
 
     def focus_field(self, name: str = "text") -> None:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 # pauses this long: redrawing the list with every key doubled the work of a keystroke
 # (and, over SSH, the bytes sent for it).
 LABEL_DELAY = 0.2
+# The shortest a linked item's name is cut to when several share the line under an item:
+# each gets an equal share of the list's width, never less than this.
+LINK_NAME_CHARS = 24
+LINK_PREFIX = "  → "
 
 
 def item_label(item: Item, limit: int = 60) -> str:
@@ -93,6 +97,7 @@ class ItemList(OptionList):
         self.border_title = KIND_TITLES[kind]
         self._stale: set[str] = set()
         self._label_timer: Timer | None = None
+        self._link_room = 0  # the width the link lines were cut for (0: not laid out yet)
 
     @property
     def bmc(self) -> BmcApp:
@@ -153,12 +158,13 @@ class ItemList(OptionList):
         for name in self.bmc.editors_of(item.id):
             # A teammate is typing in it (their name is theirs: shown as text, never markup).
             prompt.append(f"  {one_line(name, 16)} ✎", style="bold magenta")
-        links = self.link_summary(item)
+        links = self.link_summary(item, self._link_room)
         if links:
-            prompt.append(f"\n  → {links}", style="dim")
+            prompt.append(f"\n{LINK_PREFIX}{links}", style="dim")
         return prompt
 
-    def link_summary(self, item: Item) -> str:
+    def link_summary(self, item: Item, room: int = 0) -> str:
+        """The names of what `item` links to, each cut to its share of `room` columns."""
         editor = self.bmc.editor
         if editor is None:
             return ""
@@ -166,16 +172,30 @@ class ItemList(OptionList):
         for link_field in LINK_SCHEMA[self.kind]:
             for target in item.linked(link_field):
                 found = editor.session.find(target)
-                names.append(
-                    one_line(found[1].label if found else target, 24) or one_line(target, 24)
-                )
-        return ", ".join(names)
+                names.append(one_line(found[1].label if found else target, None) or target)
+        if not names:
+            return ""
+        share = (room - 2 * (len(names) - 1)) // len(names)
+        limit = max(LINK_NAME_CHARS, share)
+        return ", ".join(one_line(name, limit) for name in names)
+
+    def _room_for_links(self) -> int:
+        """Columns a link line has after its arrow (0 before the list is laid out)."""
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        return max(width - padding.width - len(LINK_PREFIX), 0)
+
+    def on_resize(self) -> None:
+        # Link names are cut to the list's width: a new width, a new cut.
+        if self._room_for_links() != self._link_room:
+            self.reload()
 
     def reload(self, select: str | None = None) -> None:
         """Rebuild the options from the session, keeping (or moving to) the highlighted item."""
         keep = select or self.current_id
         index = self.highlighted
         flagged = self._flagged()
+        self._link_room = self._room_for_links()
         # Clearing passes through "nothing highlighted": not a real change, so it must not
         # reach the form (it would disable it and take the focus out of a field).
         with self.prevent(ItemList.Highlighted):

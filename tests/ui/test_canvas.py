@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 from bmc_tui.screens.canvas import CanvasScreen
 from bmc_tui.screens.confirm import ConfirmScreen
 from bmc_tui.screens.link_picker import LinkPickerScreen
-from bmc_tui.widgets.item_form import ItemForm
+from bmc_tui.widgets.item_form import ItemForm, LinksField
 from bmc_tui.widgets.item_list import ItemList
 
 from .conftest import make_app, make_session, saved, wait_for, wait_saved
@@ -263,3 +263,34 @@ async def test_typing_does_not_repaint_the_whole_screen(sessions_dir: Path) -> N
         await pilot.pause()
         assert screen.query_one("#field-text", Input).value == "Night"
         assert whole == 0
+
+
+async def test_link_names_use_the_width_there_is(sessions_dir: Path) -> None:
+    # "→ Commuters who want coff…" was cut at 24 characters with 40 columns to spare.
+    path = make_session(sessions_dir, step="canvas")
+    long_name = "Commuters who want coffee at seven"  # 34: more than 24
+    with path.open("a", encoding="utf-8") as file:
+        file.write(
+            f'\n[[canvas.customer_segments]]\nid = "cs-c"\ntext = "{long_name}"\n'
+            '\n[[canvas.value_propositions]]\nid = "vp-r"\ntext = "Ready at the dock"\n'
+            'segments = ["cs-c"]\n'
+        )
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        items = app.screen.query_one(ItemList)
+        await wait_for(pilot, lambda: items.kind == "value_propositions")
+        await wait_for(
+            pilot,
+            lambda: f"→ {long_name}" in str(items.get_option_at_index(0).prompt),
+            what="the whole name in the list",
+        )
+        links = app.screen.query_one("#field-segments", LinksField)
+        await wait_for(pilot, lambda: long_name in str(links.render()), what="the form")
+        # Where there is no room, the names are still cut to fit.
+        await pilot.resize_terminal(60, 24)
+        await wait_for(
+            pilot,
+            lambda: f"→ {long_name}" not in str(items.get_option_at_index(0).prompt),
+            what="the name cut at 60 columns",
+        )
