@@ -912,6 +912,9 @@ class BmcApp(App[None]):
             if action in ("undo", "redo"):
                 # Enabled with an empty history too: Ctrl+Z then says why nothing happens.
                 return self.can_edit
+            if action == "next_step" and self.current_step == STEPS[-1]:
+                # The summary is the last step: no next one to offer in the footer or F1.
+                return False
         return True
 
     def action_undo(self) -> None:

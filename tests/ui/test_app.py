@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Markdown
+from textual.widgets._footer import FooterKey
 
 from bmc_tui.room import Room, write_room
 from bmc_tui.screens.canvas import CanvasScreen
 from bmc_tui.screens.help import HelpScreen
 from bmc_tui.screens.start import StartScreen
+from bmc_tui.screens.summary import SummaryScreen
 from bmc_tui.settings import load_settings
 from bmc_tui.store import Store
 from bmc_tui.widgets.banner import Banner
@@ -256,6 +258,28 @@ async def test_next_step_and_function_keys_navigate(sessions_dir: Path) -> None:
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen))
         await wait_saved(pilot, path, lambda s: s.step == "canvas")
+
+
+async def test_next_step_is_not_offered_on_the_last_step(sessions_dir: Path) -> None:
+    # On Summary, Ctrl+N did nothing while the footer still offered "^n Next step".
+    path = make_session(sessions_dir, step="fitness")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 30)) as pilot:
+
+        def offered() -> bool:
+            return (
+                any(key.action == "next_step" for key in app.screen.query(FooterKey))
+                and "ctrl+n" in app.screen.active_bindings
+            )
+
+        await wait_for(pilot, offered, what="Next step in the footer on Fitness")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), what="Summary")
+        await wait_for(pilot, lambda: not offered(), what="no Next step on Summary")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await wait_saved(pilot, path, lambda s: s.step == "summary")
 
 
 async def test_an_unexpected_error_saves_and_shows_one_line_not_a_traceback(
