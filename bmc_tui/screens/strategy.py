@@ -363,10 +363,12 @@ class StrategyScreen(StepScreen):
         """A digit: show the section and focus it — its list, or its line in the section
         list — never a field, where the next keys would become text."""
         self._show_section(section)
+        # At once, not deferred as `focus()` is: a Tab typed right after the digit would
+        # otherwise move on from where the focus was, and the focus come back after it.
         if section in STRATEGY_LISTS:
-            self.query_one(f"#list-{section}", ItemList).focus()
+            self.set_focus(self.query_one(f"#list-{section}", ItemList))
         else:
-            self.query_one("#sections", OptionList).focus()
+            self.set_focus(self.query_one("#sections", OptionList))
 
     def _show_section(self, section: str) -> None:
         self.section = section

@@ -237,6 +237,33 @@ async def test_a_tab_right_after_a_social_digit_goes_into_that_section(
         await wait_saved(pilot, path, lambda s: s.social.answers == {"check.strengths": "Teaching"})
 
 
+async def test_a_tab_right_after_a_strategy_digit_goes_where_it_goes_when_typed_slowly(
+    sessions_dir: Path,
+) -> None:
+    async def focus_after(digit: str, together: bool) -> tuple[str | None, str]:
+        path = make_session(sessions_dir, step="strategy", title=f"S {digit} {together}")
+        app = make_app(sessions_dir, path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert isinstance(app.screen, StrategyScreen)
+            if together:
+                driver = app._driver
+                assert driver is not None
+                for key, character in ((digit, digit), ("tab", "\t")):
+                    event = events.Key(key, character)
+                    event.set_sender(app)
+                    driver.send_message(event)  # both queued before either is handled
+            else:
+                await pilot.press(digit)
+                await pilot.press("tab")
+            await pilot.pause()
+            await pilot.pause()
+            focused = app.focused
+            return (focused.id if focused else None), app.screen.section
+
+    for digit in ("1", "2"):
+        assert await focus_after(digit, True) == await focus_after(digit, False)
+
+
 async def test_a_participant_is_offered_no_screenshot(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="canvas")
     for participant in (False, True):
