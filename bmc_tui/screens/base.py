@@ -238,13 +238,19 @@ class StepScreen(LineScreen):
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
         form = self.form_for(event.item_list.kind)
         if form is not None:
-            form.show(event.item_id)
+            # The list as it is now, not as the message says: keys handled before it came
+            # round (a block switched, an item added) may have moved on already.
+            form.show(event.item_list.current_id)
 
     def on_item_list_edit_requested(self, event: ItemList.EditRequested) -> None:
-        form = self.form_for(event.item_list.kind)
+        self.edit_item(event.item_list.kind, event.item_id)
+
+    def edit_item(self, kind: str, item_id: str) -> None:
+        """The item's form, its text field taking the cursor at once (see ItemList._edit)."""
+        form = self.form_for(kind)
         if form is not None:
-            form.show(event.item_id)
-            form.focus_field("text")
+            form.show(item_id)
+            form.focus_field("text", at_once=True)
 
     def on_item_list_link_requested(self, event: ItemList.LinkRequested) -> None:
         self.choose_links(event.item_list.kind, event.item_id, self.LINK_ON_L)

@@ -111,7 +111,9 @@ class CanvasScreen(StepScreen):
         self._show_guide()
         items = self.query_one(ItemList)
         items.reload(select=self.select_item)
-        items.focus()
+        # At once, not deferred: a deferred focus would land after keys already handled
+        # (a form opened by `a` typed as the screen appears would lose the cursor to it).
+        self.set_focus(items)
         watch_shown(self, self.app, "revision", self._fill_blocks, init=False)
         self._show_totals()
         watch_shown(self, self.app, "revision", self._show_totals, init=False)
@@ -176,7 +178,8 @@ class CanvasScreen(StepScreen):
         with blocks.prevent(OptionList.OptionHighlighted):
             blocks.highlighted = BLOCKS.index(block)
         await self._switch_block(block)
-        self.query_one(ItemList).focus()
+        self.set_focus(self.query_one(ItemList))  # at once: a deferred focus would come
+        # after the next key, and take the cursor back from the form it opened
 
     async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "blocks" or event.option.id is None:

@@ -332,8 +332,12 @@ class ItemForm(VerticalScroll, can_focus=False):
         # form is where an item's links are read (a cut at 40 hid them with room to spare).
         return Text("\n".join(f"• {name}" for name in names))
 
-    def focus_field(self, name: str = "text") -> None:
-        self.query_one(f"#field-{name}").focus()
+    def focus_field(self, name: str = "text", *, at_once: bool = False) -> None:
+        field = self.query_one(f"#field-{name}")
+        if at_once:
+            self.screen.set_focus(field)  # before the next key is handed on, not after
+        else:
+            field.focus()
 
     # -- writing -------------------------------------------------------------------------
 

@@ -45,8 +45,11 @@ class ItemList(OptionList):
     """The items of `kind`, edited through the app's editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", tooltip="Add an item and type its text"),
-        Binding("enter", "edit", "Edit", tooltip="Edit the highlighted item"),
+        # Priority: the app runs them before it hands on the next key, and they move the
+        # cursor into the form at once (see `_edit`), so what is typed right after them
+        # (a fast typist, keys arriving together over SSH) goes into the item's text.
+        Binding("a", "add", "Add", tooltip="Add an item and type its text", priority=True),
+        Binding("enter", "edit", "Edit", tooltip="Edit the highlighted item", priority=True),
         Binding("l", "link", "Link", tooltip="Choose what this item links to"),
         Binding("d,delete", "delete", "Delete"),
         Binding("shift+up", "move(-1)", "Move up", show=False),
@@ -308,11 +311,18 @@ class ItemList(OptionList):
         self.bmc.edited()
         self.reload(select=item.id)
         self.post_message(self.Changed(self))
-        self.post_message(self.EditRequested(self, item.id))
+        self._edit(item.id)
 
     def action_edit(self) -> None:
         if self.current_id is not None:
-            self.post_message(self.EditRequested(self, self.current_id))
+            self._edit(self.current_id)
+
+    def _edit(self, item_id: str) -> None:
+        edit_item = getattr(self.screen, "edit_item", None)
+        if callable(edit_item):
+            edit_item(self.kind, item_id)  # a step screen: its form, now
+        else:
+            self.post_message(self.EditRequested(self, item_id))
 
     def action_link(self) -> None:
         if self.current_id is not None:

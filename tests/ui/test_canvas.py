@@ -48,7 +48,7 @@ async def test_number_keys_switch_blocks_and_the_form_follows(sessions_dir: Path
     assert session.canvas.value_propositions[0].text == "Coffee ready at the dock"
 
 
-async def test_keys_typed_at_once_after_a_digit_go_to_the_block_it_chose(
+async def test_keys_typed_at_once_after_a_digit_and_a_go_to_the_new_item(
     sessions_dir: Path,
 ) -> None:
     from textual import events
@@ -57,16 +57,26 @@ async def test_keys_typed_at_once_after_a_digit_go_to_the_block_it_chose(
     app = make_app(sessions_dir, path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), 10, "canvas")
-        # Both queued before either is handled, as from key rollover or a fast typist.
+        # All queued before any is handled, as from key rollover, a fast typist or keys
+        # arriving together over SSH.
         assert app._driver is not None
-        for key in ("6", "a"):
+        for key in ("6", "a", "z", "z", "z"):
             app._driver.send_message(events.Key(key, key))
-        await wait_for(pilot, lambda: isinstance(app.focused, Input), 5, "the new item's field")
+        after = await wait_saved(
+            pilot, path, lambda s: [i.text for i in s.canvas.key_activities] == ["zzz"]
+        )
+        assert isinstance(app.focused, Input)
         assert app.screen.query_one(ItemList).kind == "key_activities"
-        await pilot.press(*"zzz")
-        after = await wait_saved(pilot, path, lambda s: s.canvas.key_activities)
-        assert [i.text for i in after.canvas.key_activities] == ["zzz"]
+        # Enter on an item, then its new text, at once: the text goes into that item.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.focused, ItemList), 5, "the list")
+        for key in ("enter", "!"):
+            app._driver.send_message(events.Key(key, "\r" if key == "enter" else key))
+        after = await wait_saved(
+            pilot, path, lambda s: [i.text for i in s.canvas.key_activities] == ["zzz!"]
+        )
         assert after.canvas.customer_segments == []
+        assert isinstance(app.focused, Input) and app.focused.value == "zzz!"
 
 
 async def test_link_a_value_proposition_to_a_segment_by_name(sessions_dir: Path) -> None:

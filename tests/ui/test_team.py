@@ -227,8 +227,8 @@ async def test_items_added_at_once_take_the_teams_order_in_place_as_both_type_on
     their screen is put in the team's order where it is, never built again (a new screen
     would drop the keys typed while it was built)."""
     async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
-        for app in (ana, bo):
-            await wait_for(pa, lambda app=app: app.screen.query(ItemList), 5, "the list")
+        for app in (ana, bo):  # the list has the cursor, as when a person presses `a`
+            await wait_for(pa, lambda app=app: isinstance(app.focused, ItemList), 5, "the list")
         screens = {app: app.screen for app in (ana, bo)}
         for app in (ana, bo):  # in one go: neither has seen the other's item yet
             with app._context():
