@@ -10,6 +10,8 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
+from .keys_in_order import own_binding
+
 
 class FieldInput(Input):
     """Input grows its virtual width with its text on every key; Textual declares
@@ -42,6 +44,10 @@ class FieldInput(Input):
         # (the full text stays one key away, in F1).
         self.example = self.placeholder
         self._taken = self.value
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await own_binding(self, event):  # in the order the keys came: see there
+            await super()._on_key(event)
 
     @property
     def typed_ahead(self) -> bool:

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
 from ..text import for_display
+from .keys_in_order import own_binding
 
 
 class TextField(TextArea):
@@ -33,6 +34,10 @@ class TextField(TextArea):
         kwargs.setdefault("show_line_numbers", False)
         super().__init__(for_display(text), **kwargs)
         self._taken = self.text
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await own_binding(self, event):  # in the order the keys came: see there
+            await super()._on_key(event)
 
     def load_text(self, text: str) -> None:
         # Text from a file (or a teammate) may hold what a terminal would act on: shown

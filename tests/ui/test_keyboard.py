@@ -264,6 +264,61 @@ async def test_a_tab_right_after_a_strategy_digit_goes_where_it_goes_when_typed_
         assert await focus_after(digit, True) == await focus_after(digit, False)
 
 
+def queue_keys(app: BmcApp, *keys: str) -> None:
+    """Keys that arrive together (a fast typist, a laggy link, a busy server): all queued
+    before the app has handled any."""
+    driver = app._driver
+    assert driver is not None
+    named = {"backspace": "\x7f", "enter": "\r"}
+    for key in keys:
+        character = named.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def test_keys_that_arrive_together_act_in_the_order_they_came(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.focused, ItemList), what="the list")
+        queue_keys(app, "a", *"abc", "backspace", "d")
+        await wait_saved(
+            pilot, path, lambda s: [i.text for i in s.canvas.customer_segments] == ["abd"]
+        )
+        # Moving the cursor and deleting in between, too.
+        queue_keys(app, "ctrl+a", "ctrl+k", *"Ferry", "left", "left", "backspace", "!")
+        await wait_saved(
+            pilot, path, lambda s: [i.text for i in s.canvas.customer_segments] == ["Fe!ry"]
+        )
+
+
+async def test_a_date_cleared_and_typed_at_once_is_the_new_date(sessions_dir: Path) -> None:
+    path = make_session(sessions_dir, step="strategy")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, StrategyScreen)
+        end = app.screen.query_one("#strategy-end", FieldInput)
+        await pilot.click(end)
+        await pilot.press(*"2025-12-31")
+        await wait_saved(pilot, path, lambda s: str(s.strategy.end) == "2025-12-31")
+        queue_keys(app, "ctrl+a", "ctrl+k", *"2026-12-31")
+        await wait_saved(pilot, path, lambda s: str(s.strategy.end) == "2026-12-31")
+        assert end.value == "2026-12-31"
+
+
+async def test_an_answer_typed_with_corrections_at_once_keeps_them_in_order(
+    sessions_dir: Path,
+) -> None:
+    path = make_session(sessions_dir, step="social")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "tab")
+        await wait_for(pilot, lambda: isinstance(app.focused, AnswerArea), what="an answer")
+        queue_keys(app, *"Teachx", "backspace", *"ing")
+        await wait_saved(pilot, path, lambda s: "Teaching" in s.social.answers.values())
+
+
 async def test_a_participant_is_offered_no_screenshot(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="canvas")
     for participant in (False, True):
