@@ -22,6 +22,15 @@ from bmc_tui.store import Store
 from .tmux import bmc_tui_binary
 
 
+def unread_input(pid: int) -> int:
+    """Bytes typed into a process's terminal that it has not read yet."""
+    fd = os.open(f"/proc/{pid}/fd/0", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    try:
+        return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])
+    finally:
+        os.close(fd)
+
+
 class Pty:
     def __init__(self, pid: int, fd: int) -> None:
         self.pid = pid
@@ -169,7 +178,7 @@ def test_a_paste_with_escape_sequences_arrives_in_order(tmp_path: Path) -> None:
         term.wait_until(term.still, "the form to open")
         # In two reads, split inside a colour code, as a slow link may deliver it.
         term.send(b"\x1b[200~Hello\x1b[3")
-        term.read_for(0.2)
+        term.wait_until(lambda: unread_input(term.pid) == 0, "the app to read the first part")
         term.send(b"1mWorld\x07\x1b[0m!\x1b[201~")
         term.wait_until(lambda: b"HelloWorld!" in path.read_bytes(), "the save")
         term.wait_until(term.still, "the paste to settle")
