@@ -524,11 +524,23 @@ async def test_a_rename_reaches_the_teams_file_members_spotlight_and_gallery(
     from bmc_tui.serve.dashboard.screens.gallery import GalleryScreen
     from bmc_tui.serve.dashboard.screens.teams import TeamNameScreen
     from bmc_tui.serve.member import TeamMember
+    from bmc_tui.votes import Candidate, new_vote
 
     async with _workshop_with_red(tmp_path) as (workshop, path):
         folder = workshop.config.sessions_dir
         now = datetime.now(UTC).replace(microsecond=0)
-        write_room(folder, Room(spotlight=Spotlight("team-red", "Team Red", now)))
+        vote = new_vote(
+            "v1",
+            "customer_segments",
+            (Candidate("team-red/cs-1", "Commuters", "team-red", "Team Red"),),
+            scope="team-red",
+            scope_title="Team Red",
+            dots=3,
+            one_per_item=False,
+            opened_at=now,
+            closes_at=None,
+        )
+        write_room(folder, Room(spotlight=Spotlight("team-red", "Team Red", now), votes=(vote,)))
         ana = TeamMember(workshop.hub.socket_path, workshop.hub.admit("team-red", "ana"))
         await ana.join()
         reading = asyncio.get_running_loop().create_task(ana.run())
@@ -548,6 +560,9 @@ async def test_a_rename_reaches_the_teams_file_members_spotlight_and_gallery(
             assert ana.team_name("team-red") == "Crimson"
             spot = read_room(folder).spotlight
             assert spot is not None and spot.title == "Team Crimson"
+            voted = read_room(folder).votes[0]
+            assert voted.title == "Customer Segments of Team Crimson"
+            assert [c.session_title for c in voted.candidates] == ["Team Crimson"]
             notices = [n.message for n in boss._notifications]
             assert "Team Red is now Team Crimson." in notices
             await pilot.press("g")

@@ -133,11 +133,28 @@ class DashboardApp(App[None]):
                 self.notify(
                     f"Team {one_line(old, 40)} is now Team {one_line(name, 40)}.", title="Teams"
                 )
-                spot = self.room().spotlight
-                if spot is not None and spot.session == team_id:
-                    # Every screen showing it says whose it is by the name it has now.
-                    spot = replace(spot, title=one_line(f"Team {name}", 40))
-                    self._write(replace(self.room(), spotlight=spot))
+                self._retitle(team_id, one_line(f"Team {name}", 40))
+
+    def _retitle(self, session_id: str, title: str) -> None:
+        """Every screen showing a renamed team's work says whose it is by its new name:
+        the spotlight, and the votes on its canvas (their title and their candidates)."""
+        room = self.room()
+        spot = room.spotlight
+        if spot is not None and spot.session == session_id:
+            spot = replace(spot, title=title)
+        votes = tuple(
+            replace(
+                vote,
+                scope_title=title if vote.scope == session_id else vote.scope_title,
+                candidates=tuple(
+                    replace(c, session_title=title) if c.session == session_id else c
+                    for c in vote.candidates
+                ),
+            )
+            for vote in room.votes
+        )
+        if spot != room.spotlight or votes != room.votes:
+            self._write(replace(room, spotlight=spot, votes=votes))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # The dashboard always runs over SSH: a screenshot would land on the server.
