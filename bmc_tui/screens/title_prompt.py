@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from ..widgets.line_input import LineInput
+
 
 class TitlePromptScreen(ModalScreen[str | None]):
     """Returns the title typed (stripped), or None when cancelled with Esc."""
@@ -38,7 +40,7 @@ class TitlePromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.heading), classes="dialog-title")
-            yield Input(
+            yield LineInput(
                 self.value, id="title", placeholder=self.placeholder, max_length=self.max_length
             )
             yield Label(self.hint, classes="field-hint")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
-from .keys_in_order import own_binding
+from .line_input import LineInput
 
 
-class FieldInput(Input):
+class FieldInput(LineInput):
     """Input grows its virtual width with its text on every key; Textual declares
     `virtual_size` with `layout=True`, so each key re-laid-out and re-rendered the whole
     screen (most of a keystroke's cost on a large canvas). A form field's box is fixed by
@@ -23,13 +22,6 @@ class FieldInput(Input):
     the text selected, the first key typed replaced a whole answer. Selecting everything
     is an explicit key (Alt+A, or Ctrl+Shift+A where the terminal sends it).
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: a terminal sends Alt+A as Esc + "a", which Textual delivers as the key
-        # `alt+a` *with the character "a"*; Input's key handler types any key that has a
-        # printable character before a plain binding is looked at.
-        Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False, priority=True),
-    ]
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
@@ -44,10 +36,6 @@ class FieldInput(Input):
         # (the full text stays one key away, in F1).
         self.example = self.placeholder
         self._taken = self.value
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not await own_binding(self, event):  # in the order the keys came: see there
-            await super()._on_key(event)
 
     @property
     def typed_ahead(self) -> bool:

@@ -277,6 +277,23 @@ def queue_keys(app: BmcApp, *keys: str) -> None:
         driver.send_message(event)
 
 
+async def test_a_dialogs_field_selects_all_with_alt_a_and_keeps_keys_in_order(
+    sessions_dir: Path,
+) -> None:
+    from bmc_tui.commands import ask_currency
+    from bmc_tui.screens.title_prompt import TitlePromptScreen
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ask_currency(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, TitlePromptScreen), what="prompt")
+        await pilot.press(*"USD")
+        await press_alt_a(pilot)
+        queue_keys(app, *"EUx", "backspace", "R", "enter")
+        await wait_saved(pilot, path, lambda s: s.currency == "EUR")
+
+
 async def test_keys_that_arrive_together_act_in_the_order_they_came(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="canvas")
     app = make_app(sessions_dir, path)

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 from ....room import MAX_ANNOUNCEMENT
 from ....text import one_line
 from ....widgets.footer import KeysFooter
+from ....widgets.line_input import LineInput
 from .dialog import Dialog
 
 
@@ -29,7 +30,7 @@ class AnnounceScreen(Dialog[str | None]):
             if self.current:
                 yield Label(Text.assemble("Showing now: ", one_line(self.current, 100)))
             yield Label("Announcement to every participant (empty clears it):")
-            yield Input("", max_length=MAX_ANNOUNCEMENT, id="announcement")
+            yield LineInput("", max_length=MAX_ANNOUNCEMENT, id="announcement")
         yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

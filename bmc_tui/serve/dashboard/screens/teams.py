@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from ....text import one_line
 from ....widgets.footer import KeysFooter
+from ....widgets.line_input import LineInput
 from ...teams import MAX_NAME
 from .dialog import Dialog
 
@@ -32,7 +33,7 @@ class TeamNameScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.heading)
-            yield Input(self.current, max_length=MAX_NAME, id="team-name")
+            yield LineInput(self.current, max_length=MAX_NAME, id="team-name")
         yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -59,7 +60,7 @@ class NewTeamScreen(Dialog[tuple[str, str | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Name of the new team, then Enter (Tab: its canvas)")
-            yield Input("", max_length=MAX_NAME, id="team-name")
+            yield LineInput("", max_length=MAX_NAME, id="team-name")
             yield Label("Its canvas starts")
             yield Select(
                 [("empty", EMPTY_START), *self.starts],

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Select
 from ....model import STEP_TITLES
 from ....progress import WORK_STEPS
 from ....widgets.footer import KeysFooter
+from ....widgets.line_input import LineInput
 from .dialog import Dialog
 
 MAX_MINUTES = 240
@@ -22,7 +23,7 @@ class TimeboxScreen(Dialog[tuple[float, str | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Timebox: minutes from now, then Enter")
-            yield Input("10", type="number", id="minutes")
+            yield LineInput("10", type="number", id="minutes")
             yield Label("For the step")
             yield Select(
                 [(STEP_TITLES[step], step) for step in WORK_STEPS],

@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Select
 from ....model import BLOCK_TITLES, BLOCKS
 from ....votes import DEFAULT_DOTS, MAX_DOTS, Vote, VoteError
 from ....widgets.footer import KeysFooter
+from ....widgets.line_input import LineInput
 from .dialog import Dialog
 
 if TYPE_CHECKING:
@@ -49,10 +50,10 @@ class VoteSetupScreen(Dialog[Vote | None]):
                 id="vote-scope",
             )
             yield Label(f"Dots per person (1–{MAX_DOTS})")
-            yield Input(str(DEFAULT_DOTS), type="integer", id="vote-dots")
+            yield LineInput(str(DEFAULT_DOTS), type="integer", id="vote-dots")
             yield Checkbox("At most one dot per item", id="vote-one")
             yield Label("Closes in minutes (empty: when you press c), then Enter")
-            yield Input("", type="number", id="vote-minutes")
+            yield LineInput("", type="number", id="vote-minutes")
             yield Label("", id="vote-error")
         yield KeysFooter()
 
