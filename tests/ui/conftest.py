@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from bmc_tui.app import AppConfig, BmcApp
@@ -104,3 +105,15 @@ def session_factory(sessions_dir: Path) -> Callable[..., Path]:
         return make_session(sessions_dir, **kwargs)  # type: ignore[arg-type]
 
     return factory
+
+
+def queue_keys(app: BmcApp, *keys: str) -> None:
+    """Keys that arrive together (a fast typist, a laggy link, a busy server): all queued
+    before the app has handled any."""
+    driver = app._driver
+    assert driver is not None
+    named = {"backspace": "\x7f", "enter": "\r", "tab": "\t"}
+    for key in keys:
+        event = events.Key(key, named.get(key, key if len(key) == 1 else None))
+        event.set_sender(app)
+        driver.send_message(event)

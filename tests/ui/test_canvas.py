@@ -13,7 +13,7 @@ from bmc_tui.screens.link_picker import LinkPickerScreen
 from bmc_tui.widgets.item_form import ItemForm, LinksField
 from bmc_tui.widgets.item_list import ItemList
 
-from .conftest import make_app, make_session, saved, wait_for, wait_saved
+from .conftest import make_app, make_session, queue_keys, saved, wait_for, wait_saved
 
 
 async def test_add_an_item_and_type_its_text(sessions_dir: Path) -> None:
@@ -51,17 +51,13 @@ async def test_number_keys_switch_blocks_and_the_form_follows(sessions_dir: Path
 async def test_keys_typed_at_once_after_a_digit_and_a_go_to_the_new_item(
     sessions_dir: Path,
 ) -> None:
-    from textual import events
-
     path = make_session(sessions_dir, step="canvas")
     app = make_app(sessions_dir, path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CanvasScreen), 10, "canvas")
         # All queued before any is handled, as from key rollover, a fast typist or keys
         # arriving together over SSH.
-        assert app._driver is not None
-        for key in ("6", "a", "z", "z", "z"):
-            app._driver.send_message(events.Key(key, key))
+        queue_keys(app, "6", "a", "z", "z", "z")
         after = await wait_saved(
             pilot, path, lambda s: [i.text for i in s.canvas.key_activities] == ["zzz"]
         )
@@ -70,8 +66,7 @@ async def test_keys_typed_at_once_after_a_digit_and_a_go_to_the_new_item(
         # Enter on an item, then its new text, at once: the text goes into that item.
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.focused, ItemList), 5, "the list")
-        for key in ("enter", "!"):
-            app._driver.send_message(events.Key(key, "\r" if key == "enter" else key))
+        queue_keys(app, "enter", "!")
         after = await wait_saved(
             pilot, path, lambda s: [i.text for i in s.canvas.key_activities] == ["zzz!"]
         )

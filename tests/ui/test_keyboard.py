@@ -18,7 +18,7 @@ from bmc_tui.widgets.field_input import FieldInput
 from bmc_tui.widgets.item_form import ItemForm
 from bmc_tui.widgets.item_list import ItemList
 
-from .conftest import make_app, make_session, saved, wait_for, wait_saved
+from .conftest import make_app, make_session, queue_keys, saved, wait_for, wait_saved
 
 
 def notes(app: BmcApp) -> list[str]:
@@ -222,12 +222,7 @@ async def test_a_tab_right_after_a_social_digit_goes_into_that_section(
     app = make_app(sessions_dir, path)
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, SocialScreen)
-        driver = app._driver
-        assert driver is not None
-        for key, character in (("2", "2"), ("tab", "\t")):
-            event = events.Key(key, character)
-            event.set_sender(app)
-            driver.send_message(event)  # both queued before either is handled
+        queue_keys(app, "2", "tab")  # both queued before either is handled
         await wait_for(pilot, lambda: isinstance(app.focused, TextArea), what="a field")
         await pilot.press(*"Teaching")
         assert app.screen.section == "checks"  # type: ignore[attr-defined]
@@ -246,12 +241,7 @@ async def test_a_tab_right_after_a_strategy_digit_goes_where_it_goes_when_typed_
         async with app.run_test(size=(120, 40)) as pilot:
             assert isinstance(app.screen, StrategyScreen)
             if together:
-                driver = app._driver
-                assert driver is not None
-                for key, character in ((digit, digit), ("tab", "\t")):
-                    event = events.Key(key, character)
-                    event.set_sender(app)
-                    driver.send_message(event)  # both queued before either is handled
+                queue_keys(app, digit, "tab")  # both queued before either is handled
             else:
                 await pilot.press(digit)
                 await pilot.press("tab")
@@ -262,19 +252,6 @@ async def test_a_tab_right_after_a_strategy_digit_goes_where_it_goes_when_typed_
 
     for digit in ("1", "2"):
         assert await focus_after(digit, True) == await focus_after(digit, False)
-
-
-def queue_keys(app: BmcApp, *keys: str) -> None:
-    """Keys that arrive together (a fast typist, a laggy link, a busy server): all queued
-    before the app has handled any."""
-    driver = app._driver
-    assert driver is not None
-    named = {"backspace": "\x7f", "enter": "\r"}
-    for key in keys:
-        character = named.get(key, key if len(key) == 1 else None)
-        event = events.Key(key, character)
-        event.set_sender(app)
-        driver.send_message(event)
 
 
 async def test_a_dialogs_field_selects_all_with_alt_a_and_keeps_keys_in_order(

@@ -82,10 +82,22 @@ class NewTeamScreen(Dialog[tuple[str, str | None] | None]):
         self.finish(None)
 
 
-class PickTeamScreen(Dialog[str | None]):
-    """Which team a person goes to: a team's id, NO_TEAM, or None when cancelled."""
+class _PickScreen(Dialog[str | None]):
+    """A list to pick from: the chosen option's id, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.finish(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.finish(None)
+
+
+class PickTeamScreen(_PickScreen):
+    """Which team a person goes to: a team's id, NO_TEAM, or None when cancelled."""
+
     KEYS_TITLE = "move to a team"
 
     def __init__(self, person: str, teams: list[tuple[str, str]], now: str | None) -> None:
@@ -110,18 +122,10 @@ class PickTeamScreen(Dialog[str | None]):
             yield OptionList(*options, id="pick-team")
         yield KeysFooter()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.finish(event.option.id)
 
-    def action_cancel(self) -> None:
-        self.finish(None)
-
-
-class PickMemberScreen(Dialog[str | None]):
+class PickMemberScreen(_PickScreen):
     """Which member of a team to move (their name), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
     KEYS_TITLE = "move a team's member"
 
     def __init__(self, team: str, members: list[tuple[str, bool]]) -> None:
@@ -141,10 +145,3 @@ class PickMemberScreen(Dialog[str | None]):
                 id="pick-member",
             )
         yield KeysFooter()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.finish(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.finish(None)
