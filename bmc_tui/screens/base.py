@@ -174,7 +174,7 @@ class StepScreen(LineScreen):
         # Looked up once per change, by type: a CSS query matches each node's ancestry, a
         # cost paid on every member's screen for every teammate's key.
         lists = list(self.walk_children(ItemList))
-        forms = list(self.walk_children(ItemForm))
+        forms = [form for form in self.walk_children(ItemForm) if not form.retired]
         for item_list in lists:
             if item_list.kind in change.kinds:
                 item_list.reload()
@@ -230,10 +230,14 @@ class StepScreen(LineScreen):
 
     def form_for(self, kind: str) -> ItemForm | None:
         """The form that edits items of `kind` on this screen."""
-        for form in self.query(ItemForm):
+        for form in self.forms():
             if form.kind == kind:
                 return form
         return None
+
+    def forms(self) -> list[ItemForm]:
+        """The screen's item forms, less any being taken away (see `ItemForm.retired`)."""
+        return [form for form in self.query(ItemForm) if not form.retired]
 
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
         form = self.form_for(event.item_list.kind)
@@ -259,7 +263,7 @@ class StepScreen(LineScreen):
         for item_list in self.query(ItemList):
             if item_list is not event.item_list:
                 item_list.reload()
-        for form in self.query(ItemForm):
+        for form in self.forms():
             form.show(form.item_id)
 
     def on_item_form_edited(self, event: ItemForm.Edited) -> None:
@@ -306,7 +310,7 @@ class StepScreen(LineScreen):
             self.bmc.edited()
             for item_list in self.query(ItemList):
                 item_list.reload()
-            for form in self.query(ItemForm):
+            for form in self.forms():
                 form.refresh_links()
 
         self.app.push_screen(
@@ -320,7 +324,7 @@ class StepScreen(LineScreen):
 
         labels = {
             spec.name: spec.label
-            for form in self.query(ItemForm)
+            for form in self.forms()
             if form.kind == kind
             for spec in form.fields
         }

@@ -192,6 +192,8 @@ class CanvasScreen(StepScreen):
         self.block = block
         self._show_guide()
         pane = self.query_one("#form-pane", Vertical)
+        for form in pane.query(ItemForm):
+            form.retired = True
         await pane.remove_children()
         await pane.mount(ItemForm(block, block_fields(block)))
         self.query_one(ItemList).set_kind(block)

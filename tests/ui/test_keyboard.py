@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, OptionList, TextArea
@@ -456,6 +457,45 @@ async def test_at_80_columns_the_canvas_text_field_gets_the_width(sessions_dir: 
         text = app.screen.help_markdown()  # type: ignore[attr-defined]
         guide = BLOCK_GUIDE["customer_relationships"]
         assert guide.belongs in text and guide.example in text
+
+
+async def test_a_block_switch_survives_a_highlight_still_queued_for_the_old_block(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A busy machine (CI): the list's Highlighted from opening the step was still queued
+    # when "4" switched blocks, and reached the old form once its fields were removed but
+    # before it was: the app stopped on NoMatches. The subclass handles one at that moment.
+    from bmc_tui.screens import canvas
+
+    late: list[str] = []
+
+    class LateForm(ItemForm):
+        def on_unmount(self) -> None:
+            if late:  # the first form only: the others go as the app closes
+                return
+            screen = self.screen
+            assert isinstance(screen, CanvasScreen)
+            items = screen.query_one(ItemList)
+            late.append(self.kind)
+            screen.on_item_list_highlighted(ItemList.Highlighted(items, self.item_id))
+
+    monkeypatch.setattr(canvas, "ItemForm", LateForm)
+    path = make_session(sessions_dir, step="canvas", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CanvasScreen) and screen.block == "customer_segments"
+        items = screen.query_one(ItemList)
+        await pilot.press("4", "enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        assert late == ["customer_segments"]
+        assert app.focused is not None and app.focused.id == "field-text"
+        assert screen.block == "customer_relationships"
+        form = screen.query_one(ItemForm)
+        assert form.kind == "customer_relationships" and form.item_id == items.current_id
+        await pilot.press("x")
+        await wait_for(pilot, lambda: form.query_one("#field-text", Input).value.endswith("x"))
+        assert app.return_code is None
 
 
 async def test_at_80_columns_every_footer_key_is_shown_whole(sessions_dir: Path) -> None:
