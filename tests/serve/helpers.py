@@ -204,8 +204,11 @@ class Tmux:
         return result.stdout
 
     def start(self, name: str, command: list[str]) -> None:
-        # `; sleep` keeps the pane (and what the client printed last) on screen.
-        line = " ".join(_quote(c) for c in command) + "; echo EXIT=$?; sleep 60"
+        # `; sleep` keeps the pane (and what the client printed last) on screen. A dropped
+        # connection can end the app's output inside an escape sequence, which would eat
+        # the "E" of EXIT= (seen on a busy CI machine): CAN (\030) ends any sequence first.
+        line = " ".join(_quote(c) for c in command)
+        line += "; rc=$?; printf '\\030\\n'; echo EXIT=$rc; sleep 60"
         if not self.windows:
             self._run(
                 "new-session",
