@@ -37,6 +37,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Final
 
+from .guide import FITNESS_QUESTIONS
 from .guide import PRINCIPLES as PRINCIPLE_GUIDE
 from .model import (
     FITNESS_KEYS,
@@ -96,6 +97,10 @@ ID_PREFIXES: Final[Mapping[str, str]] = MappingProxyType(
 # What people call the principles they rate (the screen's titles, not the file's keys).
 PRINCIPLE_TITLES: Final[Mapping[str, str]] = MappingProxyType(
     {p.key: p.title for p in PRINCIPLE_GUIDE}
+)
+# The fitness questions as the screen asks them (undo names the question, not its key).
+FITNESS_ASKED: Final[Mapping[str, str]] = MappingProxyType(
+    {q.id: q.question for q in FITNESS_QUESTIONS}
 )
 
 # Singular, lower-case names for messages ("Add customer segment").
@@ -868,5 +873,5 @@ class Editor:
         value = _coerce(_BOOL, value, key)
         if _same(getattr(self.session.fitness, key), value):
             return
-        self._record(f"Answer fitness: {key.replace('_', ' ')}", where=Where("fitness", key))
+        self._record(f"Answer “{FITNESS_ASKED[key]}”", where=Where("fitness", key))
         setattr(self.session.fitness, key, value)

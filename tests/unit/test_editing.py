@@ -993,6 +993,9 @@ def test_set_fitness(ed: Editor) -> None:
         assert ed.session.fitness.answer(key) is False
         ed.set_fitness(key, None)
         assert ed.session.fitness.answer(key) is None
+    ed.set_fitness("scalable_process", True)
+    # Undo names the question as the screen asks it, not the file's key.
+    assert ed.undo() == "Answer “Does your marketing run on a process you can repeat and scale?”"
     with pytest.raises(ValueError, match="yes or no"):
         ed.set_fitness("accountability", 1)  # type: ignore[arg-type]
     with pytest.raises(KeyError, match="not a fitness question"):
