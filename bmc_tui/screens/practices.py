@@ -15,13 +15,15 @@ from ..model import PRACTICE_KINDS, Item, Practice
 from ..rules import Finding
 from ..text import one_line
 from ..widgets.item_form import FieldSpec, ItemForm
-from ..widgets.item_list import ItemList, item_label
+from ..widgets.item_list import LINK_PREFIX, ItemList, item_label
 from ..widgets.shown import watch_shown
 from .base import StepScreen
 
 KEEP: Final = 3
-# The links after the kind on an item's second line: a reminder, the form has them all.
+# The links after the kind on an item's second line, before the list is laid out (then:
+# the room the line has left). A reminder: the form has them all.
 LINKS_CHARS: Final = 48
+LINKS_ARROW: Final = "  → "
 
 # Wording the guide does not have (short tags that fit a list line).
 KEPT_LABEL: Final = "Keep as one of the three"
@@ -81,9 +83,12 @@ class PracticeList(ItemList):
         prompt.append_text(kind_tag(practice.kind if practice else None))
         if practice is not None and practice.kept:
             prompt.append(f"  {KEPT_TAG}", style="bold green")
-        links = one_line(self.link_summary(item), LINKS_CHARS)
+        # What the second line has left for the links once the kind and tag are on it.
+        used = len(prompt.plain) - prompt.plain.rindex("\n") - 1 + len(LINKS_ARROW)
+        room = self._link_room + len(LINK_PREFIX) - used if self._link_room else LINKS_CHARS
+        links = one_line(self.link_summary(item, room), max(room, 12))
         if links:
-            prompt.append(f"  → {links}", style="dim")
+            prompt.append(f"{LINKS_ARROW}{links}", style="dim")
         return prompt
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

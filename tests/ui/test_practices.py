@@ -228,3 +228,29 @@ async def test_the_candidate_list_and_the_fuller_explanations(tmp_path: Path) ->
         assert "keeping them matters more than winning new ones" in text
         assert "one or two weeks" in text
         assert screen.query_one(Markdown)
+
+
+async def test_the_links_on_a_candidate_use_the_width_there_is(tmp_path: Path) -> None:
+    # The links were cut at 48 characters however wide the list: "→ Quiet kitchen hours
+    # that pay p…, An inspected…" with 60 columns to spare.
+    folder = tmp_path / "sessions"
+    path = make_session(folder, step="practices", example="platform")
+    app = make_app(folder, path)
+    async with app.run_test(size=(220, 40)) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(PracticeList)))
+        items = app.screen.query_one(PracticeList)
+
+        def second_line() -> str:
+            return str(items.get_option("pr-kitchen-visits").prompt).split("\n")[1]
+
+        def room() -> int:
+            padding = items.get_component_styles("option-list--option").padding
+            return items.scrollable_content_region.width - padding.width
+
+        await wait_for(pilot, lambda: len(second_line().partition("→ ")[2]) > 60)
+        assert "Quiet kitchen hours that pay part of the" in second_line()
+        assert len(second_line()) <= room()
+        # Narrow, the line is cut to what fits, still one line.
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: len(second_line()) < 60)
+        assert "→ Quiet" in second_line() and len(second_line()) <= room()
