@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from .collab import Change, Key
     from .serve.member import TeamMember, Whereabouts
+    from .widgets.keys_in_order import HistoryRequested
 
 # A save waits for a pause in typing (AUTOSAVE_DELAY) so keys stay on time, but never
 # longer than AUTOSAVE_MAX after the first unsaved change: killing the terminal mid-typing
@@ -929,6 +930,14 @@ class BmcApp(App[None]):
             return
         where = self.editor.undo_where
         self._after_history(self.editor.undo(), "Undone", where)
+
+    def on_history_requested(self, message: HistoryRequested) -> None:
+        # From a field, behind the changes typed there before it (see keys_in_order).
+        message.stop()
+        if message.which == "redo":
+            self.action_redo()
+        else:
+            self.action_undo()
 
     def action_redo(self) -> None:
         if self.editor is None or not self.can_edit:

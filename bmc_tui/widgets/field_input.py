@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
+from .keys_in_order import HISTORY_BINDINGS, request_history
 from .line_input import LineInput
 
 
@@ -22,6 +24,10 @@ class FieldInput(LineInput):
     the text selected, the first key typed replaced a whole answer. Selecting everything
     is an explicit key (Alt+A, or Ctrl+Shift+A where the terminal sends it).
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *HISTORY_BINDINGS,  # the app's undo, after what was typed here (see keys_in_order)
+    ]
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
@@ -69,6 +75,9 @@ class FieldInput(LineInput):
             return False
         self.show_value(text)
         return True
+
+    def action_history(self, which: str) -> None:
+        request_history(self, which)
 
     def on_resize(self, event: events.Resize) -> None:
         self.placeholder = fit_example(self.example, self.content_size.width - 1)

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
 from ..text import for_display
-from .keys_in_order import own_binding
+from .keys_in_order import HISTORY_BINDINGS, own_binding, request_history
 
 
 class TextField(TextArea):
@@ -21,8 +21,7 @@ class TextField(TextArea):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+z", "app.undo", "Undo"),
-        Binding("ctrl+y", "app.redo", "Redo", show=False),
+        *HISTORY_BINDINGS,  # the app's undo, after what was typed here (see keys_in_order)
         # Priority, as in FieldInput: Alt+A comes with the character "a", which TextArea's
         # key handler would type before a plain binding is looked at.
         Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False, priority=True),
@@ -38,6 +37,9 @@ class TextField(TextArea):
     async def _on_key(self, event: events.Key) -> None:
         if not await own_binding(self, event):  # in the order the keys came: see there
             await super()._on_key(event)
+
+    def action_history(self, which: str) -> None:
+        request_history(self, which)
 
     def load_text(self, text: str) -> None:
         # Text from a file (or a teammate) may hold what a terminal would act on: shown

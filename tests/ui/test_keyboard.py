@@ -3,6 +3,7 @@ undo shows what it restored, and digits jump to sections without landing in a te
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, OptionList, TextArea
 
 from bmc_tui.app import BmcApp
+from bmc_tui.model import Session
 from bmc_tui.screens.canvas import CanvasScreen
 from bmc_tui.screens.social import AnswerArea, SectionList, SocialScreen
 from bmc_tui.screens.strategy import StrategyScreen
@@ -286,6 +288,49 @@ async def test_keys_that_arrive_together_act_in_the_order_they_came(sessions_dir
         await wait_saved(
             pilot, path, lambda s: [i.text for i in s.canvas.customer_segments] == ["Fe!ry"]
         )
+
+
+async def test_undo_typed_right_after_text_undoes_that_text_too(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl+Z went up to the app as soon as the field read it, ahead of the keys typed just
+    # before it, which were still on their way to the session: it undid an older change,
+    # then those keys were saved again. A busy form (here: slowed down) made it certain.
+    changed = ItemForm.on_input_changed
+    handled: list[str] = []
+
+    async def busy(form: ItemForm, event: Input.Changed) -> None:
+        await asyncio.sleep(0.02)
+        changed(form, event)
+        handled.append(event.value)
+
+    monkeypatch.setattr(ItemForm, "on_input_changed", busy)
+
+    def texts(session: Session) -> list[str]:
+        return [item.text for item in session.canvas.customer_segments]
+
+    def shown() -> str | None:
+        field = app.focused  # undo puts the cursor back in the field it restored
+        return field.value if isinstance(field, Input) and field.id == "field-text" else None
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.focused, ItemList), what="the list")
+        await pilot.press("a", *"Ferry", "enter", "a", *"Night")
+        await wait_saved(pilot, path, lambda s: texts(s) == ["Ferry", "Night"])
+        await pilot.press("enter", "up", "enter")  # back into the first item's text
+        await wait_for(pilot, lambda: shown() == "Ferry", what="the first item's text")
+        handled.clear()
+        queue_keys(app, *" boats", "ctrl+z")
+        # Every key's change has reached the form (Ctrl+Z makes none of its own).
+        await wait_for(pilot, lambda: handled[-1:] == ["Ferry boats"], what="the keys")
+        await wait_for(pilot, lambda: shown() == "Ferry", what="the text as it was")
+        await wait_saved(pilot, path, lambda s: texts(s) == ["Ferry", "Night"])
+        assert app.editor is not None and app.editor.can_redo()
+        queue_keys(app, "ctrl+y")  # redo brings the boats back
+        await wait_saved(pilot, path, lambda s: texts(s) == ["Ferry boats", "Night"])
+        await wait_for(pilot, lambda: shown() == "Ferry boats", what="the boats back")
 
 
 async def test_a_date_cleared_and_typed_at_once_is_the_new_date(sessions_dir: Path) -> None:
