@@ -366,3 +366,26 @@ async def test_a_member_who_comes_back_is_on_their_own_step_not_the_team_files(
     cy.config.places_file = sessions_dir.parent / "cy-places.toml"
     async with cy.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(cy.screen, PlanScreen), 10, "cy on the plan")
+
+
+async def test_teammates_redraw_a_change_apart_not_all_at_once(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    # Every member receives a change at the same moment; with one wait for all they all
+    # redrew together, a burst that held up the keys of whoever was typing (bench/teams.py).
+    from bmc_tui.app import TEAM_REFRESH
+
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
+        for app, pilot in ((ana, pa), (bo, pb)):
+            await wait_for(
+                pilot,
+                lambda app=app: app.team is not None and {"ana", "bo"} <= set(app.team.presence),
+                5,
+                "both on the team line",
+            )
+        waits = [ana._team_refresh_delay(), bo._team_refresh_delay()]
+        assert waits[0] != waits[1]
+        assert all(TEAM_REFRESH / 2 <= wait < TEAM_REFRESH * 1.5 for wait in waits)
+        # And each still shows the other's change.
+        await pa.press("a", *"Ferry")
+        await wait_for(pb, lambda: "Ferry" in shown(bo), 5, "ana's item on bo's screen")
