@@ -202,9 +202,9 @@ class CanvasScreen(StepScreen):
         if event.option_list.id == "blocks":
             self.query_one(ItemList).focus()
 
-    def on_input_submitted(self) -> None:
+    def field_submitted(self, field: Input) -> None:
         # Enter in the text field: done with this item, back to the list for the next one.
-        self.query_one(ItemList).focus()
+        self.set_focus(self.query_one(ItemList))
 
     # -- ripple: a changed or deleted segment names what is linked to it ------------------
 

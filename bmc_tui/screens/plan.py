@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..guide import FOCUS_LABELS, PLAN_FIELDS, PURPOSE_LABELS
 from ..model import LINK_SCHEMA, PURPOSES, PlanItem, Session
@@ -316,6 +316,6 @@ class PlanScreen(StepScreen):
         self.action_toggle_table()
         self.query_one(ItemList).reload(select=item_id)
 
-    def on_input_submitted(self) -> None:
+    def field_submitted(self, field: Input) -> None:
         # A plan item has many fields: Enter moves on to the next one (Esc: back to the list).
         self.focus_next()

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ..guide import PRACTICE_GUIDE
 from ..model import PRACTICE_KINDS, Item, Practice
@@ -206,6 +206,6 @@ class PracticesScreen(StepScreen):
 
     # -- list ↔ form -----------------------------------------------------------------------
 
-    def on_input_submitted(self) -> None:
+    def field_submitted(self, field: Input) -> None:
         # Enter in the text: done with this candidate, back to the list for the next one.
-        self.query_one(PracticeList).focus()
+        self.set_focus(self.query_one(PracticeList))

@@ -477,11 +477,11 @@ class StrategyScreen(StepScreen):
                 return
             self._set(name, text if text.strip() else None)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        form = next((a for a in event.input.ancestors if isinstance(a, ItemForm)), None)
+    def field_submitted(self, field: Input) -> None:
+        form = next((a for a in field.ancestors if isinstance(a, ItemForm)), None)
         if form is not None:
             # Done with this item: back to its list for the next one.
-            self.query_one(f"#list-{form.kind}", ItemList).focus()
+            self.set_focus(self.query_one(f"#list-{form.kind}", ItemList))
         else:
             self.focus_next()
 

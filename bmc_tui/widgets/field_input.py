@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
 from textual.binding import BindingType
@@ -12,6 +12,18 @@ from textual.widgets import Input
 
 from .keys_in_order import HISTORY_BINDINGS, request_history
 from .line_input import LineInput
+
+
+@runtime_checkable
+class SubmitHandler(Protocol):
+    """A screen that says where Enter in one of its fields goes (the list, the next field).
+
+    Called as the field handles Enter, in turn with the other keys, and expected to move
+    the focus at once (`Screen.set_focus`): keys typed right after Enter, already on their
+    way to the field, then go on to that place (see `FieldInput._on_key`).
+    """
+
+    def field_submitted(self, field: Input) -> None: ...
 
 
 class FieldInput(LineInput):
@@ -42,6 +54,8 @@ class FieldInput(LineInput):
         # (the full text stays one key away, in F1).
         self.example = self.placeholder
         self._taken = self.value
+        # Enter moved the focus on: keys read here after it belong to the new place.
+        self._handed_on = False
 
     @property
     def typed_ahead(self) -> bool:
@@ -79,10 +93,30 @@ class FieldInput(LineInput):
     def action_history(self, which: str) -> None:
         request_history(self, which)
 
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        screen = self.screen
+        if isinstance(screen, SubmitHandler):
+            screen.field_submitted(self)
+            # `has_focus` follows only once the Blur event is handled: ask the screen.
+            self._handed_on = screen.focused is not self
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._handed_on and self.screen.focused is not self:
+            # Typed after Enter ("Ferry⏎aNight" arriving together over a slow link) but
+            # handed to this field before Enter moved the focus: the app hands it again,
+            # to where the focus is now ("a" adds the next item there).
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        await super()._on_key(event)
+
     def on_resize(self, event: events.Resize) -> None:
         self.placeholder = fit_example(self.example, self.content_size.width - 1)
 
     def _on_focus(self, event: events.Focus) -> None:
+        self._handed_on = False
         if not event.from_app_focus:
             self.cursor_position = len(self.value)
         super()._on_focus(event)

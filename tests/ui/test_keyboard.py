@@ -333,6 +333,38 @@ async def test_undo_typed_right_after_text_undoes_that_text_too(
         await wait_for(pilot, lambda: shown() == "Ferry boats", what="the boats back")
 
 
+async def test_keys_typed_right_after_enter_go_where_enter_went(sessions_dir: Path) -> None:
+    # "Ferry⏎aNight" arriving together (a fast typist, a slow link) saved one item,
+    # "FerryaNight": the keys after Enter reached the field before Enter moved the focus.
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.focused, ItemList), what="the list")
+        queue_keys(app, "a", *"Ferry", "enter", "a", *"Night", "enter", "a", *"Students")
+        await wait_saved(
+            pilot,
+            path,
+            lambda s: (
+                [i.text for i in s.canvas.customer_segments] == ["Ferry", "Night", "Students"]
+            ),
+        )
+        field = app.focused
+        assert isinstance(field, Input) and field.value == "Students"
+    # A field outside a form: Enter goes on to the next one, and so does what follows it.
+    path = make_session(sessions_dir, step="strategy", title="Strategy")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, StrategyScreen)
+        start = app.screen.query_one("#strategy-start", FieldInput)
+        await pilot.click(start)
+        queue_keys(app, *"2027-01-01", "enter", *"2027-12-31")
+        await wait_saved(
+            pilot,
+            path,
+            lambda s: (str(s.strategy.start), str(s.strategy.end)) == ("2027-01-01", "2027-12-31"),
+        )
+
+
 async def test_a_date_cleared_and_typed_at_once_is_the_new_date(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="strategy")
     app = make_app(sessions_dir, path)
