@@ -30,7 +30,7 @@ import select
 import selectors
 import time
 from codecs import getincrementaldecoder
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from threading import Event
 from typing import IO, Any
 
@@ -179,6 +179,17 @@ _OSC_END = re.compile(r"[\x07\x1b]")
 _UNFINISHED_CSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*)?")
 _LONGEST_HELD = 64
 """An unfinished CSI in a paste longer than this is no sequence a terminal sends: dropped."""
+# A terminal that does not bracket its pastes (tmux's paste-buffer without -p, some
+# terminals) sends the text as keys: 20,000 characters took half a minute to type in, and
+# every line end was Enter, after which the rest of the text acted as commands on the list
+# ("a" adds, "d" deletes). One read of this much text with no escape or control character
+# but tabs and line ends is no one typing (a person's keys come a few at a time, even over
+# a slow link): it is read as a paste. Reads following within UNBRACKETED_GAP seconds
+# continue it, so its end is not typed as keys either; the whole of it is handed on as one
+# paste once the reads stop (a field taking one line takes the first line of all of it).
+UNBRACKETED_PASTE = 128
+UNBRACKETED_GAP = 0.05
+_PLAIN = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 
 
 class PasteParser(XTermParser):
@@ -195,19 +206,59 @@ class PasteParser(XTermParser):
     characters stay in the pasted text, which the app cleans (`widgets/paste.py`).
     """
 
-    def __init__(self, debug: bool = False) -> None:
+    def __init__(self, debug: bool = False, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(debug)
+        self._clock = clock
+        self._unbracketed: list[str] = []  # an unbracketed paste read so far, held
+        self._unbracketed_until = -1.0  # … and reads before this time continue it
         self._in_paste = False
         self._tail = ""  # outside a paste: the end of the input so far, if a marker's start
         self._held = ""  # inside a paste: an escape sequence not complete yet
         self._in_osc = False  # inside a paste: an OSC string being dropped
 
     def feed(self, data: str) -> Iterable[Message]:
+        if self._continues_unbracketed(data):
+            self._unbracketed.append(data)
+            return ()
+        held = self._unbracketed_paste()  # a paste read before this comes first
         if not data:
-            return super().feed(data)  # the end of input, as for Textual's parser
+            return [*held, *super().feed(data)]  # the end of input, as for Textual's parser
         kept = self.without_pasted_escapes(data)
         # Nothing left (all of it an escape sequence in a paste) is not the end of input.
-        return super().feed(kept) if kept else ()
+        return [*held, *super().feed(kept)] if kept else held
+
+    def tick(self) -> Iterable[Message]:
+        if self._unbracketed and self._clock() >= self._unbracketed_until:
+            yield from self._unbracketed_paste()
+        yield from super().tick()
+
+    def due(self) -> float | None:
+        """When `tick` next has something to do (None: only when input comes), in the
+        clock's time: a lone Esc to time out, or an unbracketed paste to hand on."""
+        due = self._timeout_time
+        if self._unbracketed:
+            until = self._unbracketed_until - self._clock() + get_time()
+            due = until if due is None else min(due, until)
+        return due
+
+    def _continues_unbracketed(self, data: str) -> bool:
+        """Whether this read is (more of) a paste the terminal did not bracket."""
+        if not data or self._in_paste or self._tail or _PLAIN.fullmatch(data) is None:
+            return False
+        now = self._clock()
+        going_on = bool(self._unbracketed) and now < self._unbracketed_until
+        if len(data) < UNBRACKETED_PASTE and not going_on:
+            return False
+        self._unbracketed_until = now + UNBRACKETED_GAP
+        return True
+
+    def _unbracketed_paste(self) -> list[Message]:
+        """The held unbracketed paste, as Textual's parser makes a bracketed one."""
+        if not self._unbracketed:
+            return []
+        text = "".join(self._unbracketed)
+        self._unbracketed.clear()
+        return list(super().feed(PASTE_START + text + PASTE_END))
 
     def without_pasted_escapes(self, data: str) -> str:
         """`data` as read, less the escape sequences inside bracketed pastes."""
@@ -341,9 +392,10 @@ class QuietLinuxDriver(LinuxDriver):
         read = os.read
 
         def timeout() -> float | None:
-            # The parser holds a partial sequence (a lone Esc, say) until it times out;
-            # otherwise there is nothing to wait for but input or the wake pipe.
-            due = parser._timeout_time
+            # The parser holds a partial sequence (a lone Esc, say) until it times out, and
+            # an unbracketed paste until its reads stop; otherwise there is nothing to wait
+            # for but input or the wake pipe.
+            due = parser.due()
             return None if due is None else max(0.0, due - get_time())
 
         def process_selector_events(

@@ -35,12 +35,19 @@ def fit_paste(event: events.Paste, widget: Widget | None) -> tuple[events.Paste,
     """The paste to deliver (cleaned), and the notice to show when it had to be cut."""
     # Terminals paste line ends as CR, which the cleaning would take for a control character.
     text = for_display(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+    left_out: str | None = None
     if isinstance(widget, Input) and text:
         # An Input takes one line, and a tab in it would be drawn as nothing.
-        text = text.splitlines()[0].replace("\t", " ") if text.splitlines() else ""
+        lines = [line for line in text.splitlines() if line.strip()]
+        text = lines[0].replace("\t", " ") if lines else ""
+        if len(lines) > 1:
+            left_out = (
+                f"The paste had {len(lines):,} lines; this field takes one, so only the "
+                "first was kept."
+            )
     room = paste_room(widget)
     if room is None or len(text) <= room:
-        return (event if text == event.text else events.Paste(text)), None
+        return (event if text == event.text else events.Paste(text)), left_out
     kept = text[:room]
     notice = (
         f"The paste was {len(event.text):,} characters; this field keeps "

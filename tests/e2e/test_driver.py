@@ -188,6 +188,29 @@ def test_a_paste_with_escape_sequences_arrives_in_order(tmp_path: Path) -> None:
     assert [s.text for s in session.canvas.customer_segments] == ["HelloWorld!"]
 
 
+def test_an_unbracketed_paste_is_one_paste_and_its_lines_do_not_act_as_keys(
+    tmp_path: Path,
+) -> None:
+    """A terminal that does not bracket its pastes (tmux `paste-buffer` without -p): the
+    text came as keys, a line end was Enter, and the lines after it acted on the list
+    ("a" added items, "d" asked to delete one)."""
+    path, argv, env = participant_on_empty_canvas(tmp_path, "Unbracketed")
+    lines = [f"Commuters on the {n}:{n:02d} ferry, and a dock for them" for n in range(60)]
+    text = "\r".join(lines).encode()  # ~2,900 characters, as a terminal sends them
+    with app_on_pty(argv, env) as term:
+        term.wait_for(b"Customer Segments")
+        term.send(b"a")
+        term.wait_until(term.still, "the form to open")
+        term.send(text)
+        term.wait_until(lambda: lines[0].encode() in path.read_bytes(), "the save")
+        term.wait_until(term.still, "the paste to settle")
+        term.send(b"\x11")
+        term.wait_until(term.exited, "the app to exit", timeout=10.0)
+    session = parse_toml(path.read_bytes())
+    # A one-line field takes the first line; nothing else was added or typed anywhere.
+    assert [s.text for s in session.canvas.customer_segments] == [lines[0]]
+
+
 def test_stopped_and_continued_from_outside_it_keeps_one_input_thread(tmp_path: Path) -> None:
     """SIGSTOP/SIGCONT not made by the app (an administrator, a debugger): the keys typed
     meanwhile arrive once and in order, read by the one input thread there was before."""

@@ -82,6 +82,8 @@ async def test_a_paste_into_a_one_line_field_is_cleaned(sessions_dir: Path) -> N
         session = await wait_saved(
             pilot, path, lambda s: s.canvas.customer_segments[0].text == "ABREDCDE tabRLOZW end"
         )
+        # The line left out is said, not dropped without a word.
+        await wait_for(pilot, lambda: any("2 lines" in n for n in _notices(app)), what="notice")
     assert len(session.canvas.customer_segments) == 1
 
 

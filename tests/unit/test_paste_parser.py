@@ -70,3 +70,65 @@ def test_an_escape_sequence_that_never_ends_is_dropped_not_kept() -> None:
     flood = "\x1b[" + "1;" * 5000
     got = pastes_and_keys(parsed(parser, START + "a", flood, "b" + END))
     assert got == [("paste", "ab")]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_long_unbracketed_paste_is_one_paste_not_keys() -> None:
+    # tmux's paste-buffer without -p, or a terminal without bracketed paste: the text came
+    # as keys, 20,000 of them took half a minute, and each line end was Enter, after which
+    # the text acted as commands ("d" deletes an item).
+    clock = Clock()
+    parser = PasteParser(clock=clock)
+    text = "".join(f"line {n}: a dock for ferries\r" for n in range(800))  # ~25,000
+    reads = [text[at : at + 4096] for at in range(0, len(text), 4096)]
+    got: list[Message] = []
+    for read in reads:
+        got += parser.feed(read)
+        clock.now += 0.002  # the reads of one paste follow each other closely
+    assert got == []  # held until the reads stop
+    due = parser.due()
+    assert due is not None
+    clock.now += 0.06
+    got += parser.tick()
+    assert pastes_and_keys(got) == [("paste", text)]
+    assert parser.due() is None
+    # Typing goes on as keys.
+    assert pastes_and_keys(parsed(parser, "d")) == [("key", "d")]
+
+
+def test_typing_even_many_keys_at_once_stays_keys() -> None:
+    clock = Clock()
+    parser = PasteParser(clock=clock)
+    # A slow link delivers a fast typist's keys together: still keys, Enter included.
+    burst = "Ferry\raNight\rdd" * 5  # 70 characters
+    got = pastes_and_keys(parsed(parser, burst))
+    assert ("paste", burst) not in got and len(got) == len(burst)
+    assert got[5] == ("key", "enter")
+    # A read with an escape sequence or a control key is typing, however long.
+    arrows = "x" * 200 + "\x1b[A"
+    assert ("key", "up") in pastes_and_keys(parsed(parser, arrows))
+    assert parser.due() is None
+
+
+def test_a_key_typed_after_an_unbracketed_paste_comes_after_it() -> None:
+    clock = Clock()
+    parser = PasteParser(clock=clock)
+    text = "p" * 300
+    assert list(parser.feed(text)) == []
+    clock.now += 0.5  # a key typed later, before the driver's tick ran
+    got = pastes_and_keys(list(parser.feed("\x1b[A")))
+    assert got == [("paste", text), ("key", "up")]
+    # A short read right after a paste continues it; after a pause it is a key again.
+    assert list(parser.feed(text)) == []
+    clock.now += 0.01
+    assert list(parser.feed("tail")) == []
+    clock.now += 0.06
+    assert pastes_and_keys(list(parser.tick())) == [("paste", text + "tail")]
+    assert pastes_and_keys(list(parser.feed("k"))) == [("key", "k")]
