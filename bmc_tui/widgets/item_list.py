@@ -263,6 +263,11 @@ class ItemList(OptionList):
 
     def refresh_item_soon(self, item_id: str) -> None:
         """Re-render an item once its text stops changing for LABEL_DELAY (typing)."""
+        if self.screen.focused is self:
+            # Keys typed just before Enter, reaching the session after the focus came back
+            # here: the typing is over, show it now (see `on_focus`).
+            self.refresh_item(item_id)
+            return
         self._stale.add(item_id)
         if self._label_timer is None:
             self._label_timer = self.set_timer(LABEL_DELAY, self._refresh_stale)
