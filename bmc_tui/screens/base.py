@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, Label, Select
 
+from ..editing import EditError, UnknownName
 from ..model import KIND_TITLES, KINDS, LINK_SCHEMA, Session
 from ..widgets.banner import Banner
 from ..widgets.footer import KeysFooter
@@ -306,7 +307,27 @@ class StepScreen(LineScreen):
         def chosen(ids: list[str] | None) -> None:
             if ids is None or self.bmc.editor is None or not self.bmc.can_edit:
                 return
-            self.editor.set_links(kind, item_id, link_field, ids)
+            # The dialog may have stayed open while a teammate deleted the item, or one of
+            # those ticked: link what is still there, and say what is not.
+            if self.session.find(item_id) is None:
+                self.notify(
+                    f"“{item_label(found[1], 40)}” was deleted meanwhile: no links changed.",
+                    severity="warning",
+                )
+                return
+            there = [i for i in ids if (f := self.session.find(i)) and f[0] in allowed]
+            try:
+                self.editor.set_links(kind, item_id, link_field, there)
+            except (EditError, UnknownName) as error:
+                self.notify(f"Links not changed: {error}", severity="warning")
+                return
+            if len(there) < len(ids):
+                gone = len(ids) - len(there)
+                self.notify(
+                    f"{gone} of the items ticked {'was' if gone == 1 else 'were'} deleted "
+                    "meanwhile and not linked.",
+                    severity="warning",
+                )
             self.bmc.edited()
             for item_list in self.query(ItemList):
                 item_list.reload()

@@ -369,6 +369,11 @@ class ItemList(OptionList):
 
         def done(confirmed: bool | None) -> None:
             if confirmed and editor is self.bmc.editor:
+                if editor.session.find(item_id) is None:
+                    # A teammate deleted it while the question was open.
+                    self.notify(f"“{label}” was already deleted by a teammate.", timeout=5)
+                    self.reload()
+                    return
                 editor.delete(self.kind, item_id)
                 self.bmc.edited()
                 self.reload()

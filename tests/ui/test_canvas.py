@@ -299,3 +299,54 @@ async def test_link_names_use_the_width_there_is(sessions_dir: Path) -> None:
             lambda: f"→ {long_name}" not in str(items.get_option_at_index(0).prompt),
             what="the name cut at 60 columns",
         )
+
+
+def _notes(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_a_dialog_open_while_its_items_are_deleted_changes_only_what_is_there(
+    sessions_dir: Path,
+) -> None:
+    # In a team, a teammate deleted what an open dialog was about; closing it stopped the
+    # app ("there is no value proposition with the id …", "… can only link a customer
+    # segment"). Here the deletes are made the way the team's would arrive: straight into
+    # the session while the dialog is open.
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"Commuters", "enter", "a", *"Cyclists", "enter")
+        await pilot.press("2", "a", *"Ready at the dock", "enter")
+        await wait_saved(pilot, path, lambda s: len(s.canvas.value_propositions) == 1)
+        editor = app.editor
+        assert editor is not None
+        commuters = editor.session.canvas.customer_segments[0].id
+        # 1. A ticked segment deleted meanwhile: the other is linked, and that is said.
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen), what="picker")
+        await pilot.press("space", "down", "space")
+        editor.delete("customer_segments", commuters)
+        await pilot.press("escape")
+        session = await wait_saved(
+            pilot, path, lambda s: bool(s.canvas.value_propositions[0].linked("segments"))
+        )
+        cyclists = session.canvas.customer_segments[0].id
+        assert session.canvas.value_propositions[0].linked("segments") == [cyclists]
+        await wait_for(pilot, lambda: any("deleted meanwhile" in n for n in _notes(app)))
+        # 2. The item itself deleted meanwhile: nothing changes, and that is said.
+        vp = session.canvas.value_propositions[0].id
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPickerScreen), what="picker")
+        await pilot.press("space")
+        editor.delete("value_propositions", vp)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: any("no links changed" in n for n in _notes(app)))
+        # 3. Deleting what was deleted while the question was open.
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.screen.query_one(ItemList).current_id == cyclists)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        editor.delete("customer_segments", cyclists)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("already deleted" in n for n in _notes(app)))
+        assert app.return_code is None and isinstance(app.screen, CanvasScreen)
