@@ -8,6 +8,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
+from ..model import STEP_TITLES, STEPS
 from ..text import for_display
 from .keys_in_order import HISTORY_BINDINGS, own_binding, request_history
 
@@ -22,6 +23,16 @@ class TextField(TextArea):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *HISTORY_BINDINGS,  # the app's undo, after what was typed here (see keys_in_order)
+        # The app's step keys: TextArea's own F6 (select the line) and F7 (select all)
+        # took them, and the next key typed replaced the whole answer.
+        *[
+            Binding(f"f{n}", f"app.goto('{step}')", STEP_TITLES[step], show=False)
+            for n, step in enumerate(STEPS, start=2)
+        ],
+        # Priority, as in ItemForm: Tab moves the focus before the next key is handed out,
+        # so text typed right after it lands in the next field, not at the end of this one.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
         # Priority, as in FieldInput: Alt+A comes with the character "a", which TextArea's
         # key handler would type before a plain binding is looked at.
         Binding("alt+a,ctrl+shift+a", "select_all", "Select all", show=False, priority=True),

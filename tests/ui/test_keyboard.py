@@ -365,6 +365,44 @@ async def test_keys_typed_right_after_enter_go_where_enter_went(sessions_dir: Pa
         )
 
 
+async def test_in_an_answer_f6_and_f7_go_to_their_steps_and_tab_then_text_goes_on(
+    sessions_dir: Path,
+) -> None:
+    # F7 in an answer selected all of it (the TextArea's own key) and the next key typed
+    # replaced the answer; Tab and the keys after it, arriving together, went into the
+    # answer being left.
+    path = make_session(sessions_dir, step="social")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "tab")
+        await wait_for(pilot, lambda: isinstance(app.focused, AnswerArea), what="an answer")
+        first = app.focused
+        assert isinstance(first, AnswerArea)
+        await pilot.press(*"Kept")
+        await wait_saved(pilot, path, lambda s: "Kept" in s.social.answers.values())
+        queue_keys(app, "tab", *"Q1")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.focused, AnswerArea) and app.focused.text == "Q1",
+            what="Q1 in the next answer",
+        )
+        second = app.focused
+        assert isinstance(second, AnswerArea) and second is not first
+        await wait_saved(
+            pilot,
+            path,
+            lambda s: (
+                s.social.answers.get(first.prompt_id) == "Kept"
+                and s.social.answers.get(second.prompt_id) == "Q1"
+            ),
+        )
+        await pilot.press("f7", "x")
+        await wait_for(pilot, lambda: getattr(app.screen, "STEP", "") == "fitness", what="F7")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: getattr(app.screen, "STEP", "") == "social", what="F2")
+        assert saved(path).social.answers.get(second.prompt_id) == "Q1"
+
+
 async def test_a_date_cleared_and_typed_at_once_is_the_new_date(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="strategy")
     app = make_app(sessions_dir, path)
