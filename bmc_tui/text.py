@@ -72,3 +72,23 @@ def is_blank(value: str | None) -> bool:
 def visible(text: str) -> str:
     """Control characters as `\\uXXXX`: for error messages that quote a bad value verbatim."""
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def cursor_after_change(old: str, new: str, cursor: int) -> int:
+    """Where a cursor at `cursor` in `old` belongs once the text reads `new` (a teammate's
+    change): text changed before it moves it along, text changed after it does not.
+
+    The change is taken as one edit between the texts' common start and common end.
+    """
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    if cursor <= start:
+        return cursor
+    if cursor >= len(old) - end:
+        return cursor + len(new) - len(old)
+    return len(new) - end  # inside what was replaced: after the new text

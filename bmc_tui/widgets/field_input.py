@@ -10,6 +10,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
+from ..text import cursor_after_change
 from .keys_in_order import HISTORY_BINDINGS, request_history
 from .line_input import LineInput
 
@@ -74,11 +75,12 @@ class FieldInput(LineInput):
     def show_value(self, text: str, *, keep_cursor: bool = True) -> None:
         """Show a stored value (not an edit); the cursor stays where it can."""
         if self.value != text:
-            cursor = self.cursor_position
+            cursor, before = self.cursor_position, self.value
             with self.prevent(Input.Changed):
                 self.value = text
             if keep_cursor:
-                self.cursor_position = min(cursor, len(text))
+                # A teammate's words typed before the cursor move it along with the text.
+                self.cursor_position = cursor_after_change(before, text, cursor)
         self._taken = self.value  # as the field holds it (the same text today)
 
     def show_remote(self, text: str) -> bool:

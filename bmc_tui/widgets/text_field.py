@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
 from ..model import STEP_TITLES, STEPS
-from ..text import for_display
+from ..text import cursor_after_change, for_display
 from .keys_in_order import HISTORY_BINDINGS, own_binding, request_history
 
 
@@ -75,11 +75,16 @@ class TextField(TextArea):
             return False
         if self.text == for_display(text):
             return True
+        before = self.text
         row, column = self.cursor_location
+        cursor = sum(len(line) + 1 for line in before.split("\n")[:row]) + column
         with self.prevent(TextArea.Changed):
             self.load_text(text)
-        row = min(row, self.document.line_count - 1)
-        self.move_cursor((row, min(column, len(self.document.get_line(row)))))
+        # A teammate's words typed before the cursor move it along with the text.
+        after = self.text
+        at = min(cursor_after_change(before, after, cursor), len(after))
+        row = after.count("\n", 0, at)
+        self.move_cursor((row, at - (after.rfind("\n", 0, at) + 1)))
         return True
 
     def _on_focus(self, event: events.Focus) -> None:

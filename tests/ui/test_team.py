@@ -389,3 +389,28 @@ async def test_teammates_redraw_a_change_apart_not_all_at_once(
         # And each still shows the other's change.
         await pa.press("a", *"Ferry")
         await wait_for(pb, lambda: "Ferry" in shown(bo), 5, "ana's item on bo's screen")
+
+
+async def test_a_teammates_words_before_my_cursor_move_it_along(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    # Ana typed "Big " at the start while Bo's cursor was at the end: Bo's cursor stayed at
+    # the same count of characters, and his " nearby" landed inside a word
+    # ("Big Neighborhood fami nearbylies").
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
+        await pa.press("a", *"Families")
+        await wait_for(pb, lambda: "Families" in shown(bo), 5, "ana's item on bo's screen")
+        await pb.press("enter")  # into the item's text, the cursor at its end
+        field = bo.focused
+        assert isinstance(field, Input) and field.value == "Families"
+        await pa.press("home", *"Big ")
+        await wait_for(pb, lambda: field.value == "Big Families", 5, "ana's words on bo's field")
+        assert field.cursor_position == len("Big Families")
+        await pb.press(*" nearby")
+        await wait_for(
+            pb,
+            lambda: on_disk(hub).canvas.customer_segments[0].text == "Big Families nearby",
+            5,
+            "both in the file",
+        )
+        await wait_for(pa, lambda: "Big Families nearby" in shown(ana), 5, "bo's on ana's screen")
