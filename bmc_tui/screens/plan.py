@@ -76,7 +76,7 @@ PLAN_FORM: Final = (
     _field("start", "date", label=f"{PLAN_FIELDS['start'].label} (YYYY-MM-DD)"),
     _field("end", "date", label=f"{PLAN_FIELDS['end'].label} (YYYY-MM-DD)"),
     _field("owner"),
-    _field("budget", "number"),
+    _field("budget", "amount"),
     _field("kpi"),
     _field("target"),
     *(_field(name, "links") for name in LINK_SCHEMA["plan"]),

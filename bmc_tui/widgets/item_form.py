@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets._select import NoSelection, SelectOverlay
 
-from ..editing import EditError, read_day
+from ..editing import EditError, parse_amount, read_day
 from ..model import LINK_SCHEMA, Item
-from ..money import format_amount
+from ..money import plain_amount
 from ..text import for_display, one_line
 from .field_input import FieldInput
 
@@ -61,7 +61,9 @@ def _input_text(spec: FieldSpec, value: Any) -> str:
     if value is None:
         return ""
     if spec.kind == "amount":
-        return format_amount(value)
+        # Without thousands separators: "1,650" with a digit added read "1,6500", which is
+        # no amount; the lists and totals show them grouped.
+        return plain_amount(value)
     return for_display(str(value), keep_newlines=False)
 
 
@@ -438,7 +440,10 @@ class ItemForm(VerticalScroll, can_focus=False):
             return
         trail = self._trails.setdefault(spec.name, AmountTrail("", None))
         try:
-            editor.set_field(self.kind, self.item_id, spec.name, text)
+            # Read here, not by the field: an Input of type "number" dropped what it did not
+            # take ("€300,50" became 30050, a budget a hundred times too big, unsaid).
+            value = parse_amount(text)
+            editor.set_field(self.kind, self.item_id, spec.name, value)
         except EditError as error:
             field.add_class("-invalid")
             self.field_error(spec, f"{error} — the amount stays as it was.")

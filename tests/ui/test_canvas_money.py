@@ -315,3 +315,19 @@ async def test_a_bad_amount_typed_after_coming_back_keeps_the_amount(sessions_di
         await wait_for(pilot, lambda: "not an amount" in _error(app), what="the message")
         app.flush()
         assert _monthly(path) == 250
+
+
+async def test_a_digit_added_to_an_amount_shown_again_is_taken(sessions_dir: Path) -> None:
+    # Shown again as "1,650", a digit added read "1,6500": refused as no amount.
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("9", "a", *"Rent", "tab", *"1650")
+        await wait_saved(pilot, path, lambda s: s.canvas.cost_structure[0].monthly == 1650)
+        await pilot.press("escape", "enter", "tab")
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "field-monthly"
+        assert field.value == "1650"
+        await pilot.press("end", "0")
+        await wait_saved(pilot, path, lambda s: s.canvas.cost_structure[0].monthly == 16500)
+        assert _error(app) == ""

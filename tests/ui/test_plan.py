@@ -137,6 +137,26 @@ async def test_a_decimal_budget_is_saved_as_a_float(sessions_dir: Path) -> None:
     assert type(raw_plan(path)[0]["budget"]) is float
 
 
+async def test_a_budget_that_is_no_amount_is_said_and_not_saved_changed(
+    sessions_dir: Path,
+) -> None:
+    # The field dropped what it did not take: "300,50 abc" saved 30050, unsaid.
+    path = make_session(sessions_dir, step="plan", example="platform")
+    before = raw_plan(path)[0]["budget"]
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = app.screen.query_one(ItemForm)
+        form.focus_field("budget")
+        await pilot.press("ctrl+a", "ctrl+k", *"300,50 abc")
+        field = form.query_one("#field-budget", Input)
+        error = form.query_one("#field-budget-error", Label)
+        await wait_for(pilot, lambda: "not an amount" in str(error.render()), what="the message")
+        assert field.value == "300,50 abc"  # the text stays, to be corrected
+        await pilot.press("ctrl+a", "ctrl+k", *"2,500")
+        await wait_saved(pilot, path, lambda s: s.plan[0].budget == 2500)
+    assert before != 30050 and raw_plan(path)[0]["budget"] == 2500
+
+
 async def test_invalid_dates_are_marked_and_never_saved(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="plan", example="platform")
     app = make_app(sessions_dir, path)
