@@ -251,25 +251,17 @@ class BmcApp(App[None]):
         # A paste too long for the focused field is cut to fit here, with a notice, rather
         # than dropped whole by the field (see widgets/paste.py).
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            from .widgets.paste import fit_paste
+            from .widgets.paste import paste_for
 
-            event, notice = fit_paste(event, self.focused)
-            if notice:
-                self.notify(notice, title="Paste cut", severity="warning", timeout=8)
+            event = paste_for(self, event)
         await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         # Textual's Linux driver polls its terminal ten times a second even when idle; this
         # one sleeps until there is input (see driver.py). TEXTUAL_DRIVER still wins.
-        driver_class = super().get_driver_class()
-        if not os.environ.get("TEXTUAL_DRIVER"):
-            from textual.drivers.linux_driver import LinuxDriver
+        from .driver import driver_for
 
-            if driver_class is LinuxDriver:
-                from .driver import QuietLinuxDriver
-
-                return QuietLinuxDriver
-        return driver_class
+        return driver_for(super().get_driver_class())
 
     def on_mount(self) -> None:
         self._mounted_theme = True

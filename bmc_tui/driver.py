@@ -37,6 +37,7 @@ from typing import IO, Any
 from textual._loop import loop_last
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
+from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
@@ -424,3 +425,11 @@ class QuietLinuxDriver(LinuxDriver):
             process_selector_events(selector.select(0.1), final=True)
         finally:
             selector.close()
+
+
+def driver_for(default: type[Driver]) -> type[Driver]:
+    """The driver an app runs on: this one where Textual would use its Linux driver (and
+    TEXTUAL_DRIVER does not choose another)."""
+    if not os.environ.get("TEXTUAL_DRIVER") and default is LinuxDriver:
+        return QuietLinuxDriver
+    return default

@@ -12,7 +12,10 @@ session would keep a text that looked different from what was on it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
+from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
@@ -54,3 +57,11 @@ def fit_paste(event: events.Paste, widget: Widget | None) -> tuple[events.Paste,
         f"{len(kept):,} of them and the rest was left out."
     )
     return events.Paste(kept), notice
+
+
+def paste_for(app: App[Any], event: events.Paste) -> events.Paste:
+    """`event` fitted to the app's focused field; a cut or a dropped line is said."""
+    fitted, notice = fit_paste(event, app.focused)
+    if notice:
+        app.notify(notice, title="Paste cut", severity="warning", timeout=8)
+    return fitted

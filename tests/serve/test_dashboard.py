@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual import events
+from textual.app import App
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
@@ -219,6 +221,35 @@ async def test_the_announcement_dialog_opens_empty(sessions_dir: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert read_room(sessions_dir).announcement == "Break at 11"
+
+
+async def test_a_paste_into_an_announcement_is_cleaned_one_line_and_sent_by_enter_only(
+    sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dashboard ran on Textual's own driver and took pastes as they came: escape codes
+    # showed ("^[31mred"), the text came out of order, and a line end in a paste sent the
+    # announcement to every screen without Enter.
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from bmc_tui.driver import QuietLinuxDriver
+
+    _room(sessions_dir)
+    app = DashboardApp(sessions_dir)
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    monkeypatch.setattr(App, "get_driver_class", lambda self: LinuxDriver)
+    assert app.get_driver_class() is QuietLinuxDriver  # its parser keeps pastes whole
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        app.post_message(events.Paste("Plain \x1b[31mred\x1b[0m end\nLine two\n"))
+        await until(lambda: field.value == "Plain red end")
+        notes = [str(n.message) for n in app._notifications]
+        assert any("2 lines" in n for n in notes), notes
+        assert read_room(sessions_dir).announcement in (None, "")
+        await pilot.press("enter")
+        await until(lambda: read_room(sessions_dir).announcement == "Plain red end")
 
 
 async def test_f1_lists_every_key_of_the_screen_and_the_app(sessions_dir: Path) -> None:

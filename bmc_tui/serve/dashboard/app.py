@@ -34,6 +34,8 @@ def _now() -> datetime:
 
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from ..member import TeamMember
 
 
@@ -57,7 +59,18 @@ class DashboardApp(App[None]):
         if isinstance(event, events.Key) and event.time < self._fence:
             event.stop()
             return
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # An announcement or a team's name pasted: cleaned and fitted, as in the app.
+            from ...widgets.paste import paste_for
+
+            event = paste_for(self, event)
         await super().on_event(event)
+
+    def get_driver_class(self) -> type[Driver]:
+        # The app's driver: pastes arrive whole and in order (bmc_tui/driver.py).
+        from ...driver import driver_for
+
+        return driver_for(super().get_driver_class())
 
     def action_keys(self) -> None:
         from .screens.keys import KeysScreen, keys_of
