@@ -746,13 +746,37 @@ class BmcApp(App[None]):
             where = str(copy.relative_to(Path.cwd()))
         self.exit(message=Text(f"bmc-tui: saved a copy of the session as {where}"))
 
-    def leave_session(self, then: Callable[[Path | None], object]) -> None:
+    def leave_session(
+        self, then: Callable[[Path | None], object], *, half_typed_ok: bool = False
+    ) -> None:
         """Save what is pending, then `then(copy)`; when that save fails, ask first.
 
         Quitting or going back to the list of sessions after a failed save (or a
         conflict) would otherwise drop the changes without a word. `copy` is where the
-        session was saved as a copy, when the user chose that.
+        session was saved as a copy, when the user chose that. A field holding text that
+        is not a value yet (a date or amount half typed, with its message) is asked about
+        too: it is in no file.
         """
+        half = None if half_typed_ok else self._half_typed()
+        if half is not None:
+            from .screens.confirm import ConfirmScreen
+
+            if isinstance(self.screen, ConfirmScreen):
+                return
+
+            def leave(sure: bool | None) -> None:
+                if sure:
+                    self.leave_session(then, half_typed_ok=True)
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"“{one_line(half, 40)}” is not saved: it is not a value yet.",
+                    "Leaving drops it. Cancel to stay and correct it.",
+                    confirm_label="Leave",
+                ),
+                leave,
+            )
+            return
         self.flush()
         reason = self.unsaved_reason
         if reason is None:
@@ -777,6 +801,15 @@ class BmcApp(App[None]):
                 then(None)
 
         self.push_screen(UnsavedScreen(reason), answered)
+
+    def _half_typed(self) -> str | None:
+        """The text of a field on screen that is not a value yet (marked `-invalid`)."""
+        from textual.widgets import Input
+
+        for typed in self.screen.query(Input):
+            if typed.has_class("-invalid") and typed.value.strip():
+                return typed.value
+        return None
 
     def notify(
         self,

@@ -181,6 +181,28 @@ async def test_invalid_dates_are_marked_and_never_saved(sessions_dir: Path) -> N
     assert raw_plan(path)[0]["start"] == date(2027, 1, 6)
 
 
+async def test_quitting_with_a_date_half_typed_asks_first(sessions_dir: Path) -> None:
+    # Ctrl+Q quit at once, and the date being corrected ("2027-05-40", with its message
+    # on screen) was gone without a word.
+    path = make_session(sessions_dir, step="plan", example="platform")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        start = app.screen.query_one("#field-start", Input)
+        start.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"2027-05-40")
+        assert start.has_class("-invalid")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        assert "2027-05-40" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("escape")  # stay, and correct it
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        assert app.return_code is None and start.value == "2027-05-40"
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await pilot.press("y")  # leave anyway
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to quit")
+
+
 async def test_end_before_start_is_saved_and_flagged_as_an_error(sessions_dir: Path) -> None:
     path = make_session(sessions_dir, step="plan", example="platform")
     app = make_app(sessions_dir, path)
