@@ -207,7 +207,10 @@ class StrategyScreen(StepScreen):
                 yield from self._compose_budget()
 
     def _compose_period(self) -> ComposeResult:
-        with VerticalScroll(id="sec-period", classes="scalar-section"):
+        # Not focusable: Tab goes from the sections to the first field, not to a scroller
+        # that showed no cursor (and took the digits typed next as section keys).
+        with VerticalScroll(id="sec-period", classes="scalar-section") as section:
+            section.can_focus = False
             yield Label(PERIOD_HEADING, classes="section-heading")
             with Horizontal(id="period-dates"):
                 for name in ("start", "end"):
@@ -254,7 +257,10 @@ class StrategyScreen(StepScreen):
 
     def _compose_budget(self) -> ComposeResult:
         field = STRATEGY_FIELDS["budget"]
-        with VerticalScroll(id="sec-budget", classes="scalar-section"):
+        # Not focusable: Tab goes from the sections to the first field, not to a scroller
+        # that showed no cursor (and took the digits typed next as section keys).
+        with VerticalScroll(id="sec-budget", classes="scalar-section") as section:
+            section.can_focus = False
             yield Label(field.label, classes="section-heading")
             yield Label(field.hint, classes="field-hint")
             yield TextField(id="strategy-budget", placeholder=field.hint)

@@ -295,3 +295,24 @@ async def test_the_goal_form_explains_smart_with_the_period(tmp_path: Path) -> N
         for word in ("Specific", "Measurable", "Achievable", "Relevant", "Time-bound"):
             assert word in smart
         assert "by 2028-01-31, the end of the strategy period" in smart
+
+
+async def test_tab_from_the_sections_goes_into_the_first_field(tmp_path: Path) -> None:
+    # The first Tab landed on the section's scroller, which shows no cursor: the date typed
+    # next was lost and its digits switched sections.
+    folder = tmp_path / "sessions"
+    path = make_session(folder, step="strategy")
+    app = make_app(folder, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StrategyScreen)
+        await pilot.press("1", "tab")
+        assert app.focused is screen.query_one("#strategy-start", Input)
+        await pilot.press(*"2027-03-01")
+        await wait_saved(pilot, path, lambda s: s.strategy.start == date(2027, 3, 1))
+        await pilot.press("escape", "9", "tab")
+        await wait_for(
+            pilot,
+            lambda: app.focused is screen.query_one("#strategy-budget", TextArea),
+            what="the budget's text",
+        )
