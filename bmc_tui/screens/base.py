@@ -193,10 +193,21 @@ class StepScreen(LineScreen):
         if change.kinds:
             for form in forms:
                 if form.item_id is not None and self.session.find(form.item_id) is None:
-                    form.show(form.item_id)  # deleted by a teammate: nothing to edit here
+                    # Deleted by a teammate: nothing to edit here. The cursor, if it was in
+                    # the form, goes to the list, not nowhere (keys typed next were lost).
+                    was_here = self.focused is not None and form in self.focused.ancestors
+                    form.show(form.item_id)
+                    if was_here:
+                        self._to_list(form.kind)
                 else:
                     form.refresh_links()
         return kept
+
+    def _to_list(self, kind: str) -> None:
+        for item_list in self.walk_children(ItemList):
+            if item_list.kind == kind:
+                self.set_focus(item_list)
+                return
 
     def help_extra(self) -> str:
         """Markdown F1 adds after the step's help (the canvas: the chosen block's guide)."""

@@ -414,3 +414,25 @@ async def test_a_teammates_words_before_my_cursor_move_it_along(
             "both in the file",
         )
         await wait_for(pa, lambda: "Big Families nearby" in shown(ana), 5, "bo's on ana's screen")
+
+
+async def test_my_item_deleted_by_a_teammate_leaves_my_cursor_on_the_list(
+    hub: Hub, sessions_dir: Path
+) -> None:
+    # The form went blank and the cursor with it: the keys typed next did nothing.
+    async with ana_and_bo(hub, sessions_dir) as (ana, pa, bo, pb):
+        await pa.press("a", *"Ferry")
+        await wait_for(pb, lambda: "Ferry" in shown(bo), 5, "ana's item on bo's screen")
+        field = ana.focused
+        assert isinstance(field, Input)
+        await pb.press("d")
+        await wait_for(pb, lambda: bo.screen.__class__.__name__ == "ConfirmScreen", 5, "confirm")
+        await pb.press("y")
+        await wait_for(pa, lambda: isinstance(ana.focused, ItemList), 5, "ana's cursor on the list")
+        await pa.press("a", *"Night")
+        await wait_for(
+            pa,
+            lambda: [i.text for i in on_disk(hub).canvas.customer_segments] == ["Night"],
+            5,
+            "ana's new item",
+        )
