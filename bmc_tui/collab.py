@@ -37,7 +37,16 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from .codec import SessionFormatError, item_from_toml, item_to_toml
-from .editing import NOUNS, PRINCIPLE_TITLES, EditError, Editor, LinkRef, UnknownName, Where
+from .editing import (
+    FITNESS_ASKED,
+    NOUNS,
+    PRINCIPLE_TITLES,
+    EditError,
+    Editor,
+    LinkRef,
+    UnknownName,
+    Where,
+)
 from .model import KIND_TITLES, KINDS, STRATEGY_LISTS, Item, Session
 from .text import one_line
 
@@ -330,7 +339,7 @@ def describe(op: Op, session: Session) -> str:
         if op.name == "set_text":
             return f"the text of {what}"
         if op.name == "set_field":
-            return f"the {a['name'].replace('_', ' ')} of {what}"
+            return f"the {FIELD_WORDS.get(a['name'], a['name'].replace('_', ' '))} of {what}"
         if op.name in ("set_links", "toggle_link"):
             return f"the {a['field'].replace('_', ' ')} of {what}"
         return what
@@ -344,10 +353,47 @@ def describe(op: Op, session: Session) -> str:
         title = PRINCIPLE_TITLES.get(a["key"])
         return f"the rating of “{title}”" if title else "a rating"
     if op.name == "set_fitness":
-        return f"the fitness question {a['key'].replace('_', ' ')}"
+        asked = FITNESS_ASKED.get(a["key"])
+        return f"the answer to “{asked}”" if asked else "a fitness answer"
     if op.name == "set_problem":
         return "the answer to “is promotion the problem?”"
     return KIND_TITLES.get(a.get("kind", ""), "the session")
+
+
+# Field names as people say them, where the file's name is not a word ("monthly").
+FIELD_WORDS: Final = MappingProxyType({"monthly": "monthly amount", "kpi": "KPI"})
+# What an operation on a whole item does, for undo and redo ("Undone: Delete “Ferry”").
+_ITEM_VERBS: Final = MappingProxyType(
+    {
+        "add_item": "Add",
+        "duplicate_item": "Duplicate",
+        "move": "Move",
+        "delete": "Delete",
+        "restore_item": "Restore",
+    }
+)
+
+
+def describe_action(op: Op, session: Session) -> str:
+    """What an operation does, as undo and redo name it ("Delete “Ferry”", "The text of …")."""
+    verb = _ITEM_VERBS.get(op.name)
+    if verb is None:
+        return _capital(describe(op, session))
+    return f"{verb} {_item_words(op, session)}"
+
+
+def _item_words(op: Op, session: Session) -> str:
+    """The item an operation is about: its text, or what kind of item it is."""
+    if op.name == "restore_item":
+        # Not in the session yet: named from the item the operation carries.
+        try:
+            item = item_from_toml(op.args["kind"], op.args["item"])
+        except SessionFormatError:
+            item = None
+        if item is not None and item.label:
+            return f"“{one_line(item.label, 30)}”"
+        return f"a {NOUNS.get(op.args.get('kind', ''), 'item')}"
+    return describe(op, session)
 
 
 def op_where(op: Op) -> Where:
@@ -810,7 +856,12 @@ class Replica:
         """What an undo step takes back, in words, as the session is now."""
         if isinstance(step.what, str):
             return step.what
-        return _capital(describe(step.what, self.session))
+        if step.what.name == "delete":
+            # Gone from the session: named from the item its undo brings back.
+            restore = next((op for op in step.ops if op.name == "restore_item"), None)
+            if restore is not None:
+                return f"Delete {_item_words(restore, self.session)}"
+        return describe_action(step.what, self.session)
 
     def seal(self) -> None:
         self._burst = None
@@ -959,7 +1010,8 @@ class Replica:
             _UndoStep(
                 [back],
                 set(applied.op.keys),
-                "Bring back your text",
+                # Undo brings one's own back; redo gives the teammate's again.
+                f"{applied.author}'s change to {describe(applied.op, self.session)}",
                 op_where(applied.op),
                 force=True,
                 since=applied.seq,
@@ -988,7 +1040,8 @@ class Replica:
             _UndoStep(
                 [restore],
                 set(),
-                "Restore the deleted item",
+                # Undo restores it; redo deletes it again, as the teammate did.
+                f"{applied.author}'s delete of {_item_words(restore, self.session)}",
                 op_where(restore),
                 force=True,
                 since=applied.seq,

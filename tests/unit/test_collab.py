@@ -263,7 +263,8 @@ def test_the_overwritten_member_is_told_once_and_ctrl_z_brings_their_text_back()
     assert "bo changed" in net.notices["ana"][0] and "Ctrl+Z" in net.notices["ana"][0]
     assert net.notices["bo"] == []
     assert ana.session.find("cs-commuters")[1].text == "Bo typed this"  # type: ignore[index]
-    assert ana.editor.undo() == "Bring back your text"
+    # Undo names what it takes back: the teammate's change (redo gives it again).
+    assert ana.editor.undo() == "bo's change to the text of “Bo typed this”"
     net.settle()
     for replica in (ana, bo):
         assert replica.session.find("cs-commuters")[1].text == "Ana typed this"  # type: ignore[index]
@@ -307,7 +308,7 @@ def test_typing_over_a_change_the_screen_has_not_shown_yet_tells_its_author() ->
     net.settle()
     assert [n for n in net.notices["ana"] if "bo changed the text" in n]
     assert net.notices["bo"] == []
-    assert ana.editor.undo() == "Bring back your text"
+    assert ana.editor.undo() == "bo's change to the text of “Commuters b”"
     net.settle()
     assert net.hub.session.find("cs-commuters")[1].text == "Commuters a"  # type: ignore[index]
     # Once Bo's screen has shown a change, typing on it replaces it knowingly: nobody told.
@@ -335,7 +336,7 @@ def test_keys_typed_while_a_change_of_mine_is_in_flight_still_tell_the_teammate(
     # The team kept Bo's (last); Ana was told, once, and gets hers back with Ctrl+Z.
     assert net.hub.session.find("cs-commuters")[1].text == "Commuters bbbb"  # type: ignore[index]
     assert len([n for n in net.notices["ana"] if "bo changed" in n]) == 1
-    assert ana.editor.undo() == "Bring back your text"
+    assert (ana.editor.undo() or "").startswith("bo's change to the text of “Commuters b")
     net.settle()
     assert net.hub.session.find("cs-commuters")[1].text.startswith("Commuters a")  # type: ignore[index]
 
@@ -353,7 +354,7 @@ def test_bringing_back_ones_text_tells_the_teammate_and_never_replaces_a_later_c
     assert [n for n in net.notices["cy"] if "bo changed" in n]
     # Neither had seen Ana's text: hers comes back over both, and Bo (whose text it
     # replaces) is told.
-    assert ana.editor.undo() == "Bring back your text"
+    assert ana.editor.undo() == "cy's change to the text of “C”"
     net.settle()
     assert net.hub.session.find("cs-commuters")[1].text == "A"  # type: ignore[index]
     assert net.notices["bo"] == ["ana brought their version of the text of “B” back over yours."]
@@ -428,7 +429,7 @@ def test_deleted_while_editing_is_told_and_can_be_restored_with_its_links() -> N
     assert any("deleted an item you were editing" in n for n in net.notices["ana"])
     assert len([n for n in net.notices["ana"] if "Not kept" in n]) == 1
     assert [n for n in net.notices["ana"] if "Not kept" in n and "Ctrl+Z" in n]
-    assert ana.editor.undo() == "Restore the deleted item"
+    assert ana.editor.undo() == "bo's delete of “Commuters who cycle”"
     net.settle()
     for replica in (ana, bo):
         # With what she typed after it was deleted, which the team could not take then.
@@ -607,3 +608,23 @@ def test_a_rating_is_described_by_the_principle_people_see() -> None:
     # A member's undo said "The rating of evolving customer": the file's key.
     op = Op.make("set_rating", key="evolving_customer", value=4)
     assert describe(op, base_session()) == "the rating of “Customers keep changing”"
+
+
+def test_undo_says_whether_it_takes_back_an_add_or_a_delete_in_peoples_words() -> None:
+    # "Undone: A customer segment" was said for both; "The monthly of …" and "the fitness
+    # question scalable process" named the file's keys.
+    net = net_of("ana")
+    ana = net.members["ana"]
+    ana.editor.delete("customer_segments", "cs-commuters")
+    assert ana.editor.undo_description == "Delete “Commuters”"
+    ana.editor.undo()
+    new_id = ana.editor.add_item("customer_segments", "Cyclists")
+    assert ana.editor.undo_description == "Add “Cyclists”"
+    assert new_id
+    session = base_session()
+    monthly = Op.make("set_field", kind="revenue_streams", item_id="rs-x", name="monthly", value=5)
+    assert describe(monthly, session) == "the monthly amount of a revenue stream"
+    fitness = Op.make("set_fitness", key="scalable_process", value=True)
+    assert describe(fitness, session) == (
+        "the answer to “Does your marketing run on a process you can repeat and scale?”"
+    )
