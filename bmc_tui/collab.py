@@ -647,6 +647,11 @@ class RecordingEditor(Editor):
     def _do(self, op: Op) -> None:
         self._replica._local(op)
 
+    def _taken_ids(self) -> set[str]:
+        # Not an id deleted in the team: its undo would bring it back, and a new item under
+        # it made that undo fail ("the id … is already in use").
+        return super()._taken_ids() | self._replica.retired
+
     def add_item(
         self,
         kind: str,
@@ -795,6 +800,7 @@ class Replica:
         # The last teammate's change to a field made without having seen my last one there:
         # bringing mine back may replace it (and any before it), never a change made later.
         self._blind: dict[Key, int] = {}
+        self.retired: set[str] = set()  # ids deleted in the team since joining (see new_id)
         # Teammates' changes to a field this member has not seen on their screen yet (the
         # earliest one's number), held back by a change of ours in flight (`_held`), or
         # applied but not shown yet (`_unshown`, see `shown`). An own change to that field
@@ -947,8 +953,10 @@ class Replica:
                 # Ours was replaced by a change made without seeing it: keep a way back.
                 lost_value = inverse(self.confirmed, op)
         deleted = None
-        if op.name == "delete" and not mine:
-            deleted = inverse(self.confirmed, op)
+        if op.name == "delete":
+            self.retired.add(op.args["item_id"])
+            if not mine:
+                deleted = inverse(self.confirmed, op)
         try:
             apply_op(self._confirmed_editor, op)
         except Refused:

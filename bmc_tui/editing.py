@@ -587,7 +587,7 @@ class Editor:
         """A readable id unique in the session: prefix + slug of the text, or prefix + n."""
         _check_kind(kind)
         prefix = ID_PREFIXES[kind]
-        used = self.session.used_ids()
+        used = self._taken_ids()
         slug = _slug(text)
         if slug:
             base = f"{prefix}-{slug}"
@@ -600,6 +600,10 @@ class Editor:
         while f"{prefix}-{n}" in used:
             n += 1
         return f"{prefix}-{n}"
+
+    def _taken_ids(self) -> set[str]:
+        """Ids a new item may not take (a team's editor adds the ones deleted)."""
+        return set(self.session.used_ids())
 
     def _fresh_id(self, item_id: Any) -> str:
         """An id chosen by the caller (a teammate's process): well-formed and not in use."""

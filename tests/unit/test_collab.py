@@ -628,3 +628,23 @@ def test_undo_says_whether_it_takes_back_an_add_or_a_delete_in_peoples_words() -
     assert describe(fitness, session) == (
         "the answer to “Does your marketing run on a process you can repeat and scale?”"
     )
+
+
+def test_a_deleted_items_id_is_not_given_to_a_new_one_so_its_undo_still_works() -> None:
+    # Bo deleted "cs-cy"; Cy's next item took "cs-cy" again, and Bo's undo then failed
+    # ("the id … is already in use"): the deleted item could not come back.
+    net = net_of("bo", "cy")
+    bo, cy = net.members["bo"], net.members["cy"]
+    first = cy.editor.add_item("customer_segments", "")
+    net.settle()
+    bo.editor.delete("customer_segments", first.id)
+    net.settle()
+    second = cy.editor.add_item("customer_segments", "")
+    net.settle()
+    assert second.id != first.id
+    assert bo.editor.undo() is not None
+    net.settle()
+    ids = [item.id for item in net.hub.session.canvas.customer_segments]
+    assert first.id in ids and second.id in ids
+    for replica in (bo, cy):
+        assert [i.id for i in replica.session.canvas.customer_segments] == ids
