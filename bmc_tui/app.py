@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -193,6 +194,8 @@ class BmcApp(App[None]):
         self._retry_delay = 0.0
         self._write_lock = threading.Lock()
         self.step_entered_at: datetime | None = None
+        # "Timebox this step" from the palette: that step of this session, and when it ends.
+        self.step_timebox: tuple[str | None, datetime] | None = None
         self._timebox_noticed: datetime | None = None
         self._room_stamp: tuple[int, int, int] | None = None
         self._place_kept: tuple[Path, Place] | None = None
@@ -338,6 +341,7 @@ class BmcApp(App[None]):
         """Save what is pending and let go of the session (and its lock)."""
         self._remember_place()
         self.flush()
+        self.step_timebox = None  # it was this session's step
         if self.team is not None:
             # The hub holds the team's file; leaving is closing the line to it.
             self.team.close()
@@ -992,9 +996,17 @@ class BmcApp(App[None]):
             return
         self.leave_session(self._back_to_start)
 
-    def _back_to_start(self, _copy: Path | None = None) -> None:
+    def _back_to_start(self, _copy: Path | None = None, *, waited: int = 0) -> None:
         from .screens.start import StartScreen
 
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+            self._ahead_timer = None
+        if self.step_screens.composing() and waited < 100:
+            # A step built ahead reads the session as it mounts: the session closes once it
+            # has (closed first, it stopped the app: "only shown with a session open").
+            self.set_timer(0.02, partial(self._back_to_start, waited=waited + 1))
+            return
         self.close_session()
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -1225,6 +1237,8 @@ class BmcApp(App[None]):
         room = self.room
         if room.timebox_ends and room.timebox_step in (None, self.current_step):
             return room.timebox_ends
+        if self.step_timebox is not None and self.step_timebox[0] == self.current_step:
+            return self.step_timebox[1]
         if self.config.timebox and self.step_entered_at and self.current_step != "summary":
             from datetime import timedelta
 

@@ -114,11 +114,15 @@ def ask_currency(app: BmcApp) -> None:
 
 
 def set_timebox(app: BmcApp, minutes: int) -> None:
-    app.config.timebox = minutes * 60 or None
-    app.step_entered_at = datetime.now(UTC)
+    """A countdown for the step on screen only (`--timebox` gives every step its own): it
+    neither starts again on the next step nor follows the person to another session."""
     if minutes:
-        ends = app.step_entered_at + timedelta(minutes=minutes)
+        ends = datetime.now(UTC) + timedelta(minutes=minutes)
+        app.step_timebox = (app.current_step, ends)
         app.notify(f"Timebox: {minutes} minutes, until {ends.astimezone():%H:%M}.")
+    else:
+        app.step_timebox = None
+        app.config.timebox = None  # "off" stops --timebox too
     app.revision = app.revision  # the step bar redraws on its next tick
 
 

@@ -110,6 +110,8 @@ class StepScreen(LineScreen):
         if key == self._styled_for:
             event.refresh_styles = False
         self._styled_for = key
+        if self.bmc.editor is None:
+            return  # passed through on the way back to the list of sessions: nothing to show
         held, self._held = self._held, {}
         for callback, (obj, name) in held.items():
             callback(getattr(obj, name))

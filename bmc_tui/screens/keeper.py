@@ -122,6 +122,13 @@ class StepScreenKeeper:
         self._screens[step] = screen
         return screen
 
+    def composing(self) -> bool:
+        """Whether a screen built here has started but not yet mounted."""
+        return any(
+            screen._task is not None and not screen._mounted_event.is_set()
+            for screen in [*self._screens.values(), *self._dropped]
+        )
+
     async def settle(self) -> None:
         """Wait for the screens still composing to have mounted (the app is closing: a
         screen closed mid-mount would run its on_mount without its widgets)."""

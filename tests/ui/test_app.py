@@ -237,6 +237,34 @@ async def test_local_timebox_counts_down(sessions_dir: Path) -> None:
         assert "⏱ 09:5" in text or "⏱ 10:00" in text
 
 
+async def test_timebox_this_step_counts_that_step_only(sessions_dir: Path) -> None:
+    # From the palette it started again on every step (05:00 after F4, F5: the limit
+    # escaped by switching steps) and followed the person into other sessions.
+    from bmc_tui.commands import set_timebox
+
+    path = make_session(sessions_dir, step="canvas")
+    app = make_app(sessions_dir, path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        set_timebox(app, 5)
+
+        def bar() -> str:
+            return str(app.screen.query_one(StepBar).render_bar())
+
+        await wait_for(pilot, lambda: "⏱ 0" in bar(), what="the countdown")
+        ends = app.timebox_ends()
+        assert ends is not None
+        app.goto_step("practices")
+        await wait_for(pilot, lambda: getattr(app.screen, "STEP", "") == "practices")
+        assert app.timebox_ends() is None  # not this step's
+        app.goto_step("canvas")
+        await wait_for(pilot, lambda: getattr(app.screen, "STEP", "") == "canvas")
+        assert app.timebox_ends() == ends  # the same countdown, not a new one
+        app.action_start_screen()  # to another session: it does not follow
+        await wait_for(pilot, lambda: app.handle is None, what="the session closed")
+        assert app.timebox_ends() is None and app.step_timebox is None
+
+
 async def test_theme_choice_is_remembered(sessions_dir: Path) -> None:
     app = make_app(sessions_dir)
     async with app.run_test(size=(100, 30)) as pilot:
