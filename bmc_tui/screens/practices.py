@@ -105,6 +105,12 @@ class PracticeList(ItemList):
         assert isinstance(practice, Practice)
         editor.set_field("practices", item_id, "kept", not practice.kept)
         self.bmc.edited()
+        kept = sum(1 for p in editor.session.practices if isinstance(p, Practice) and p.kept)
+        if practice.kept and kept > KEEP:
+            # Allowed (people weigh a fourth before dropping one), but said at once.
+            self.app.notify(
+                f"{kept} kept: the method keeps {KEEP}. Press k on one to drop it.", timeout=6
+            )
         self.refresh_item(item_id)
         # The form shows the kept box too: the screen refreshes forms on Changed.
         self.post_message(self.Changed(self))

@@ -103,6 +103,9 @@ async def test_classify_test_and_keep_three(tmp_path: Path) -> None:
         await pilot.press("k")
         await wait_for(pilot, lambda: ("practices.not-three", ()) in rules_of(app))
         assert "Kept: 4 of 3" in status_text(app)
+        # Said at once, not only by the Summary later.
+        notes = [str(n.message) for n in app._notifications]
+        assert any(n.startswith("4 kept: the method keeps 3") for n in notes), notes
 
 
 async def test_keeping_a_routine_task_is_flagged(tmp_path: Path) -> None:
