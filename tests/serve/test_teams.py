@@ -522,6 +522,7 @@ async def test_a_rename_reaches_the_teams_file_members_spotlight_and_gallery(
     from bmc_tui.room import Room, Spotlight, read_room, write_room
     from bmc_tui.serve.dashboard.app import DashboardApp
     from bmc_tui.serve.dashboard.screens.gallery import GalleryScreen
+    from bmc_tui.serve.dashboard.screens.room import RoomScreen
     from bmc_tui.serve.dashboard.screens.teams import TeamNameScreen
     from bmc_tui.serve.member import TeamMember
     from bmc_tui.votes import Candidate, new_vote
@@ -565,6 +566,22 @@ async def test_a_rename_reaches_the_teams_file_members_spotlight_and_gallery(
             assert [c.session_title for c in voted.candidates] == ["Team Crimson"]
             notices = [n.message for n in boss._notifications]
             assert "Team Red is now Team Crimson." in notices
+            # The team by its name, not its file's id ("team-red is in the spotlight").
+            await pilot.press("p", "p")  # ends the spotlight on it, then puts it back
+            await until(
+                lambda: (
+                    "Team Crimson is in the spotlight on every screen."
+                    in [n.message for n in boss._notifications]
+                ),
+                3,
+                "the spotlight's notice",
+            )
+            await pilot.press("o")
+            await until(
+                lambda: "Team Crimson (read-only)" in str(boss.screen.sub_title), 3, "its view"
+            )
+            await pilot.press("escape")
+            await until(lambda: isinstance(boss.screen, RoomScreen), 3, "the room")
             await pilot.press("g")
             await until(lambda: isinstance(boss.screen, GalleryScreen), 3, "the gallery")
             await until(

@@ -63,7 +63,11 @@ class SessionScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{one_line(self.path.stem, 60)} (read-only)"
+        link = getattr(self.app, "teams_link", None)
+        team = link.team_name(self.path.stem) if link is not None else ""
+        # A team's canvas by the team's name, not its file's id ("team-red").
+        shown = f"Team {team}" if team else self.path.stem
+        self.sub_title = f"{one_line(shown, 60)} (read-only)"
         self.reload()
         self.set_interval(REFRESH_SECONDS, self.reload)
 
