@@ -289,14 +289,35 @@ def show(value: Any, limit: int = 70) -> str:
     return one_line(str(plain(value)), limit)
 
 
+def show_change(old: Any, new: Any, limit: int = 70) -> tuple[str, str]:
+    """Both sides of a change, each as `show` writes it; two long texts that differ only
+    past the cut are shown from a little before where they differ (both read "“People
+    ask about … on the…”" when only a trailing ".2" had gone)."""
+    before, after = show(old, limit), show(new, limit)
+    if before != after or not (isinstance(old, str) and isinstance(new, str)):
+        return before, after
+    a, b = one_line(old, None), one_line(new, None)
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start = max(0, at - limit // 3)
+    return (
+        f"“…{one_line(a[start:], limit - 1)}”",
+        f"“…{one_line(b[start:], limit - 1)}”",
+    )
+
+
 def _field_lines(
     changes: Sequence[FieldChange], paint: Paint, indent: str, strip: str = ""
 ) -> list[str]:
     mark = paint("~", "edited")
-    return [
-        f"{indent}{mark} {one_line(c.path.removeprefix(strip), 60)}: {show(c.old)} → {show(c.new)}"
-        for c in changes
-    ]
+    lines = []
+    for c in changes:
+        before, after = show_change(c.old, c.new)
+        lines.append(
+            f"{indent}{mark} {one_line(c.path.removeprefix(strip), 60)}: {before} → {after}"
+        )
+    return lines
 
 
 def _field_section(

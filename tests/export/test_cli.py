@@ -125,6 +125,24 @@ def test_diff_cli(stored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert err.count("\n") == 1 and "gone.toml" in err
 
 
+def test_diff_of_a_long_text_changed_at_its_end_shows_the_change(
+    stored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both sides were cut at the same place and read the same: "“People ask about … on
+    # the…” → “People ask about … on the…”".
+    long = "People ask about the weather on the ferry every morning and what to wear on deck"
+    before, after = tmp_path / "before.toml", tmp_path / "after.toml"
+    text = stored.read_text(encoding="utf-8")
+    assert 'vision = "The harbour\'s living room."' in text
+    for path, end in ((before, ".2"), (after, "")):
+        changed = text.replace("The harbour's living room.", long + end)
+        path.write_text(changed, encoding="utf-8")
+    assert main(["diff", str(before), str(after)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "vision" in x)
+    old, new = line.split(": ", 1)[1].split(" → ")
+    assert old != new and old.endswith("deck.2”") and new.endswith("deck”"), line
+
+
 def _binary() -> str:
     found = shutil.which("bmc-tui", path=str(Path(sys.executable).parent)) or shutil.which(
         "bmc-tui"
