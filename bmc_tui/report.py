@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from .model import VERSION
 from .rules import SEVERITIES, Finding, counts, evaluate
 from .sessionfile import StoreError, load_session
-from .text import one_line
+from .text import cells, one_line
 
 FAIL_LEVELS = {"error": 0, "warning": 1, "info": 2, "never": -1}
 _HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Not done yet"}
@@ -176,6 +176,8 @@ def _print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
             )
             + ((r.get("note", ""),) if noted else ())
         )
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    # By the columns the terminal draws, not characters: an emoji in a title takes two.
+    widths = [max(cells(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
-        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+        padded = (cell + " " * (widths[i] - cells(cell)) for i, cell in enumerate(row))
+        out.write("  ".join(padded).rstrip() + "\n")

@@ -92,3 +92,16 @@ def cursor_after_change(old: str, new: str, cursor: int) -> int:
     if cursor >= len(old) - end:
         return cursor + len(new) - len(old)
     return len(new) - end  # inside what was replaced: after the new text
+
+
+def cells(text: str) -> int:
+    """The columns a terminal gives `text`: wide (W, F) characters such as most emoji and
+    CJK take two, combining marks none (for aligned columns in the CLI's tables)."""
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width

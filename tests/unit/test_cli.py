@@ -321,6 +321,25 @@ def test_list_reports_a_corrupt_file_and_lists_the_others(
     assert not RAW_CONTROL.search(out)
 
 
+def test_list_keeps_its_columns_under_a_title_with_emoji(
+    sessions_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An emoji takes two columns on a terminal: the STEP column was one off on its row.
+    from bmc_tui.text import cells
+
+    _write(sessions_dir / "a.toml", Session(id="a", title="Pedal Pantry 🚲"))
+    _write(sessions_dir / "b.toml", Session(id="b", title="Plain title here"))
+    code, out, _ = _run(capsys, "list")
+    assert code == 0
+    header, *rows = out.splitlines()
+    column = cells(header[: header.index("STEP")])
+    assert len(rows) == 2
+    for row in rows:
+        # The third column's start: fields are apart by two spaces or more.
+        at = [m.start() for m in re.finditer(r"\S+(?: \S+)*", row)][2]
+        assert cells(row[:at]) == column, (header, row)
+
+
 def test_list_says_a_newer_file_is_read_only(
     sessions_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
