@@ -119,6 +119,9 @@ class AppConfig:
     places_file: Path | None = None
     team_socket: Path | None = None  # a team session: the server's team hub
     team_secret: str | None = None  # this launch's secret for it
+    # Said once the first screen is up: why this screen started (the facilitator moved
+    # this person to another team, say).
+    notice: str | None = None
     # Seconds without a key before the next step's screen is built (None: only when
     # visited). See screens/keeper.py.
     build_ahead: float | None = BUILD_AHEAD_IDLE
@@ -408,6 +411,7 @@ class BmcApp(App[None]):
             if path is None or not self.open_session(path):
                 self.exit(return_code=2)
                 return
+            self._say_notice()
             if member.teams:
                 self._offer_teams()
             return
@@ -427,7 +431,13 @@ class BmcApp(App[None]):
             self.goto_step(place.step, place.target)
         else:
             self.goto_step(session.step or "social")
+        self._say_notice()
         self.call_next(self._poll_room)  # now the room knows who this is, and its team
+
+    def _say_notice(self) -> None:
+        notice, self.config.notice = self.config.notice, None
+        if notice:
+            self.notify(notice, title="Teams", timeout=15)
 
     def _name_team(self) -> None:
         """The header names the team and its canvas as they are now."""
@@ -1342,6 +1352,7 @@ def run_app(
     theme: str | None = None,
     team_socket: Path | None = None,
     team_secret: str | None = None,
+    notice: str | None = None,
 ) -> int:
     app = BmcApp(
         AppConfig(
@@ -1354,6 +1365,7 @@ def run_app(
             theme=theme,
             team_socket=team_socket,
             team_secret=team_secret,
+            notice=notice,
             own_process=True,
         )
     )

@@ -270,6 +270,7 @@ def _open_tui(
         theme=getattr(args, "theme", None),
         team_socket=Path(team) if team else None,
         team_secret=os.environ.pop("BMC_TUI_TEAM_SECRET", None) if team else None,
+        notice=os.environ.pop("BMC_TUI_NOTICE", None) if team else None,
     )
 
 

@@ -123,6 +123,8 @@ class Workshop:
         self.teams = Teams()
         self.hub = Hub(self.store, self._home / "hub.sock")
         self._team_secrets: dict[int, str] = {}  # id(session) -> its launch's secret
+        # Why a person's screen restarts, said on it (the facilitator moved them).
+        self._moved_notices: dict[str, str] = {}
         self.hub.on_request = self._team_request
         # A member's step is written with the status (at the next tick: at most once a
         # second however often members move or type).
@@ -242,6 +244,9 @@ class Workshop:
         cols, rows = session.size
         settings = None if ident.facilitator else self._settings_folder(ident.slug)
         env = self._child_env(session.term, session.client_env, settings)
+        notice = self._moved_notices.pop(ident.slug, None)
+        if notice is not None:
+            env["BMC_TUI_NOTICE"] = notice
         self.forget_team_secret(session)
         if team is None:
             # Every launch may talk to the hub: to join a team (participants), or to form
@@ -348,6 +353,11 @@ class Workshop:
                 if person not in teams.people:
                     teams.people.append(person)
                 moved.append(person)
+                self._moved_notices[person] = (
+                    f"The facilitator moved you to Team {target.name}."
+                    if target is not None
+                    else "The facilitator took you out of your team: this is your own session."
+                )
         except RosterError as error:
             return str(error)
         self._teams_changed()

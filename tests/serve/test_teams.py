@@ -238,8 +238,9 @@ async def test_the_facilitator_creates_a_team_and_moves_a_connected_person_into_
         await until(
             lambda: read_teams(server.sessions_dir).team_of("ana") is not None, 10, "assigned"
         )
-        # Moved at once: her screen restarts on the team's canvas.
+        # Moved at once: her screen restarts on the team's canvas, and says why.
         await ana.wait_for("nobody else here yet", timeout=30)
+        await ana.wait_for("The facilitator moved you to Team Green.", timeout=10)
         await boss.wait_for("Team Green", timeout=10)
 
 
