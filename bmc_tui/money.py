@@ -53,19 +53,18 @@ def totals(session: Session) -> Totals:
     return Totals(monthly_total(canvas.revenue_streams), monthly_total(canvas.cost_structure))
 
 
-def plain_amount(value: float | int) -> str:
-    """An amount as typed into a field: 1200 → "1200"; 1200.5 → "1200.50"."""
+def plain_amount(value: float | int, *, grouped: bool = False) -> str:
+    """An amount as typed into a field: 1200 → "1200"; 1200.5 → "1200.50" (`grouped`:
+    "1,200", as the lists and totals show it)."""
     rounded = round(float(value), 2)
-    text = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}"
+    group = "," if grouped else ""
+    text = f"{rounded:{group}.0f}" if rounded == int(rounded) else f"{rounded:{group}.2f}"
     return "0" if text == "-0" else text
 
 
 def format_amount(value: float | int, currency: str | None = None) -> str:
     """1200 → "1,200"; 1200.5 → "1,200.50"; with a currency, "EUR 1,200"."""
-    rounded = round(float(value), 2)
-    text = f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.2f}"
-    if text == "-0":
-        text = "0"
+    text = plain_amount(value, grouped=True)
     unit = one_line(currency or "", 12)
     return f"{unit} {text}" if unit else text
 

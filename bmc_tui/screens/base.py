@@ -177,7 +177,7 @@ class StepScreen(LineScreen):
         # Looked up once per change, by type: a CSS query matches each node's ancestry, a
         # cost paid on every member's screen for every teammate's key.
         lists = list(self.walk_children(ItemList))
-        forms = [form for form in self.walk_children(ItemForm) if not form.retired]
+        forms = self.forms()
         for item_list in lists:
             if item_list.kind in change.kinds:
                 item_list.reload()
@@ -250,8 +250,11 @@ class StepScreen(LineScreen):
         return None
 
     def forms(self) -> list[ItemForm]:
-        """The screen's item forms, less any being taken away (see `ItemForm.retired`)."""
-        return [form for form in self.query(ItemForm) if not form.retired]
+        """The screen's item forms, less any being taken away (see `ItemForm.retired`).
+
+        By type, not a CSS query: a query matches each node's ancestry, and this runs on
+        every member's screen for every teammate's key (`team_changed`)."""
+        return [form for form in self.walk_children(ItemForm) if not form.retired]
 
     def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
         form = self.form_for(event.item_list.kind)

@@ -178,7 +178,8 @@ class ItemForm(VerticalScroll, can_focus=False):
         self.fields = fields
         self.item_id: str | None = None
         # Set just before the form is taken away (the canvas switching blocks): while its
-        # fields are being removed, a message still queued for it must find nothing to fill.
+        # fields are being removed, a message still queued for it must not find it (the
+        # screen's `forms` leaves it out).
         self.retired = False
         # Per amount field, since the person entered it (see AmountTrail).
         self._trails: dict[str, AmountTrail] = {}
@@ -235,8 +236,6 @@ class ItemForm(VerticalScroll, can_focus=False):
 
     def show(self, item_id: str | None) -> None:
         """Fill the form for an item (None: nothing to edit, the form is disabled)."""
-        if self.retired:
-            return
         if item_id is not None and item_id == self.item_id and self._item() is not None:
             # The same item again (a list reloaded around it): only what changed, so a
             # field being typed in keeps its cursor.
@@ -255,7 +254,7 @@ class ItemForm(VerticalScroll, can_focus=False):
         False: the person's own typing there is kept over it (see `FieldInput.show_remote`)."""
         item = self._item()
         spec = next((f for f in self.fields if f.name == name), None)
-        if item is not None and spec is not None and not self.retired:
+        if item is not None and spec is not None:
             return self._fill(spec, item, fresh=False)
         return True
 

@@ -177,6 +177,13 @@ class DashboardApp(App[None]):
 
     # The room file is the only channel to the participants' screens.
 
+    def shown_name(self, session_id: str) -> str:
+        """A session as the room knows it: a team by its name ("Team Red"), not its file's
+        id ("team-red"); a person's by their name, which is its id."""
+        link = self.teams_link
+        team = link.team_name(session_id) if link is not None else ""
+        return f"Team {team}" if team else session_id
+
     def room(self) -> Room:
         return read_room(self.sessions_dir)
 

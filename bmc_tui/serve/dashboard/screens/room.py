@@ -406,11 +406,8 @@ class RoomScreen(Screen[None]):
                 self.notify("Nothing to show yet: no canvas.", severity="warning")
                 return
             self.dashboard.spotlight(session_id)
-            link = self.dashboard.teams_link
-            team = link.team_name(session_id) if link is not None else ""
-            # A team by the name people know it by, not its file's id ("team-blue").
-            shown = f"Team {team}" if team else session_id
-            self.notify(f"{one_line(shown, 40)} is in the spotlight on every screen.", timeout=4)
+            shown = one_line(self.dashboard.shown_name(session_id), 40)
+            self.notify(f"{shown} is in the spotlight on every screen.", timeout=4)
         self.refresh_room()
 
     def action_gallery(self) -> None:

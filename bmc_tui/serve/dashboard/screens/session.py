@@ -7,6 +7,7 @@ sees; the summary below it is plain text built from `Text` pieces.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +23,9 @@ from ....store import StoreError, load_session
 from ....text import one_line
 from ....widgets.canvas_view import CanvasView
 from ....widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from ..app import DashboardApp
 
 REFRESH_SECONDS = 2.0
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -63,10 +67,7 @@ class SessionScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        link = getattr(self.app, "teams_link", None)
-        team = link.team_name(self.path.stem) if link is not None else ""
-        # A team's canvas by the team's name, not its file's id ("team-red").
-        shown = f"Team {team}" if team else self.path.stem
+        shown = cast("DashboardApp", self.app).shown_name(self.path.stem)
         self.sub_title = f"{one_line(shown, 60)} (read-only)"
         self.reload()
         self.set_interval(REFRESH_SECONDS, self.reload)
